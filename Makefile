@@ -1,0 +1,64 @@
+# The two commands of the README: `make run` and `make test`. Both are idempotent.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# A development portal: debug pages, console email, eager Celery unless REDIS_URL is set.
+RUN_ENV := DEBUG=true
+TEST_ENV := TESTING=true
+
+.PHONY: run test install install-test migrate demo messages compile-messages check-translations lint format check-migrations check-deploy browser-deps ci clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	@touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+compile-messages: $(VENV)/.installed
+	$(BIN)/python scripts/compile_messages.py
+
+## run: install, migrate, load the demo data and serve on 127.0.0.1:$(PORT)
+run: install compile-messages
+	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## test: install the test dependencies and run every check and the whole suite
+test: install-test compile-messages
+	$(BIN)/ruff check .
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python scripts/check_translations.py
+	$(TEST_ENV) $(BIN)/pytest -m "not browser"
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## messages: extract the interface strings into locale/fr and locale/es (needs GNU gettext)
+messages: install
+	$(TEST_ENV) $(BIN)/python manage.py makemessages -l fr -l es --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=node_modules
+	$(TEST_ENV) $(BIN)/python manage.py makemessages -d djangojs -l fr -l es --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=node_modules
+
+check-deploy: install
+	DEBUG=false SECRET_KEY="$$(head -c 48 /dev/urandom | base64)" ALLOWED_HOSTS=chm.example.org \
+	  DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

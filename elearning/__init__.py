@@ -1,0 +1,3 @@
+"""Course catalogue and learning management: enrolment, lessons, quizzes, certificates, feedback
+and alumni.
+"""

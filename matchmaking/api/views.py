@@ -1,0 +1,1 @@
+"""API viewsets; they call selectors and services."""

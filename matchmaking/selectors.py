@@ -1,0 +1,1 @@
+"""Reads: functions returning QuerySets with their related rows loaded."""

@@ -1,0 +1,1 @@
+"""Indicators of the action plan, dashboards, gap analysis and country profiles."""

@@ -1,0 +1,1 @@
+"""Object permissions of this app (django-rules), registered when the app loads."""

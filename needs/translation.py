@@ -1,0 +1,1 @@
+"""django-modeltranslation registrations of content fields."""

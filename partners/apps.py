@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartnersConfig(AppConfig):
+    """Partner organisations and their databases: offers of support, initiatives, resources,
+    opportunities, events and agreements.
+    """
+
+    name = "partners"
+    verbose_name = _("Partners")

@@ -1,0 +1,1 @@
+"""Web forms; validation at the boundary, business rules in services."""

@@ -1,0 +1,50 @@
+"""A task sent through the real broker is consumed by a real worker process (CI, step 4)."""
+
+import os
+import time
+
+import pytest
+from django.conf import settings
+
+from chm_portal.celery import app
+from chm_portal.core.models import WorkerHeartbeat
+from chm_portal.core.tasks import worker_heartbeat
+
+pytestmark = [pytest.mark.celery_worker, pytest.mark.slow]
+
+
+@pytest.fixture
+def broker_mode():
+    """Send tasks to the broker instead of running them in the test process."""
+    if not settings.REDIS_URL:
+        if os.environ.get("REQUIRE_CELERY_WORKER"):
+            pytest.fail("REQUIRE_CELERY_WORKER is set but REDIS_URL is not")
+        pytest.skip("no REDIS_URL: the worker test runs in CI against Redis and a worker process")
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.mark.django_db(transaction=True)
+def test_heartbeat_task_runs_in_a_worker_process(broker_mode):
+    result = worker_heartbeat.delay()
+    hostname = result.get(timeout=60)
+    assert hostname.startswith("ci-worker@") or "@" in hostname
+    assert hostname != "eager"
+    # The worker wrote to the same database the test reads.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if WorkerHeartbeat.objects.filter(hostname=hostname).exists():
+            break
+        time.sleep(0.2)
+    heartbeat = WorkerHeartbeat.objects.get(hostname=hostname)
+    assert heartbeat.beats >= 1
+
+
+@pytest.mark.django_db
+def test_heartbeat_runs_eagerly_without_a_broker(settings):
+    if settings.REDIS_URL and not app.conf.task_always_eager:
+        pytest.skip("tasks are not eager in this run")
+    assert worker_heartbeat.delay().get() == "eager"
+    assert WorkerHeartbeat.objects.get(hostname="eager").beats == 1
