@@ -1,0 +1,1 @@
+"""People and their roles: accounts, focal-point assignments, role requests and permissions."""
