@@ -10,7 +10,7 @@ from . import services
 from .models import FocalPoint, User
 from .roles import STAFF_ROLE_GROUPS, FocalPointKind, Role
 
-DEMO_PASSWORD = "chm-demo-2026"  # noqa: S105 - documented demo credential, never in production
+DEMO_PASSWORD = "chm-demo-2026"
 DEMO_DOMAIN = "demo.chm-portal.org"
 
 # (local part, full name, preferred language, country code, staff role, focal points)

@@ -10,6 +10,12 @@ from django.utils.translation import gettext_lazy as _
 _ALWAYS_ALLOWED = frozenset({"login", "logout"})
 
 
+SET_UP_MFA_MESSAGE = _(
+    "Set up two-factor authentication to use the administration: you will need an "
+    "authenticator app on your phone."
+)
+
+
 class StaffMfaMiddleware:
     """Sends staff without an allauth authenticator from the admin to the TOTP set-up page.
 
@@ -33,11 +39,5 @@ class StaffMfaMiddleware:
         user = request.user
         if not (user.is_authenticated and user.is_staff) or is_mfa_enabled(user):
             return None
-        messages.warning(
-            request,
-            _(
-                "Set up two-factor authentication to use the administration: you will need an "
-                "authenticator app on your phone."
-            ),
-        )
+        messages.warning(request, SET_UP_MFA_MESSAGE)
         return redirect("mfa_activate_totp")

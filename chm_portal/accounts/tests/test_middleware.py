@@ -5,6 +5,10 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+
+from chm_portal.accounts.middleware import SET_UP_MFA_MESSAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +35,11 @@ def test_staff_without_a_second_factor_are_sent_to_set_one_up(client, helpdesk_u
     # allauth asks for the password again first; the portal's message says why.
     page = client.get(response.url, follow=True)
     assert page.status_code == 200
-    assert "Set up two-factor authentication to use the administration" in page.content.decode()
+    with translation.override(language):
+        expected = escape(str(SET_UP_MFA_MESSAGE))
+    assert expected in page.content.decode()
+    if language == "fr":
+        assert "authentification à deux facteurs" in expected
 
 
 @WITH_MFA_REQUIRED
