@@ -54,7 +54,8 @@ messages: install
 	$(TEST_ENV) $(BIN)/python manage.py makemessages -d djangojs -l fr -l es --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=node_modules
 
 check-deploy: install
-	DEBUG=false SECRET_KEY="$$(head -c 48 /dev/urandom | base64)" ALLOWED_HOSTS=chm.example.org \
+	env -u TESTING -u REDIS_URL -u CELERY_TASK_ALWAYS_EAGER DEBUG=false \
+	  SECRET_KEY="$$(head -c 48 /dev/urandom | base64)" ALLOWED_HOSTS=chm.example.org \
 	  DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 ci:
