@@ -15,12 +15,14 @@ from modeltranslation.admin import TranslationAdmin
 from .models import (
     AichiStrategicGoal,
     AichiTarget,
+    BeneficiaryType,
     CapacityLevel,
     Country,
     CountryGroup,
     EventType,
     GBFGoal,
     GBFTarget,
+    Language,
     OpportunityType,
     OrganisationType,
     Priority,
@@ -56,6 +58,8 @@ class ReferenceDataAdmin(TranslationAdmin):
     OpportunityType,
     EventType,
     Priority,
+    Language,
+    BeneficiaryType,
     CountryGroup,
 )
 class VocabularyTermAdmin(ReferenceDataAdmin):

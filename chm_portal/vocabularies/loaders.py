@@ -7,8 +7,10 @@ touches what the files do not hold: ``is_active``, and names in Arabic, Chinese 
 staff may have added. Everything the files hold, including the LDC/SIDS/LLDC/EIT flags of the
 countries, is set back to the file value: re-running it undoes staff corrections of those fields.
 
-It runs both in the data migration ``0002_load_reference_data`` (with the historical models given
-by ``apps``) and from the ``load_reference_data`` management command (with the real models).
+It runs in the data migration ``0002_load_reference_data`` (with the historical models given by
+``apps``) and from the ``load_reference_data`` management command (with the real models).
+:func:`load_portal_vocabularies` loads only the lists of ``portal_vocabularies.json``, for the
+data migration ``0004_load_portal_vocabularies`` that added them to existing databases.
 """
 
 from __future__ import annotations
@@ -46,6 +48,19 @@ FLAT_VOCABULARIES = {
     "event_types": "EventType",
     "country_groups": "CountryGroup",
     "priorities": "Priority",
+}
+
+# Key in portal_vocabularies.json -> model. These lists are defined by the portal itself and are
+# not part of the shared reference set; see data/README.md.
+PORTAL_VOCABULARIES = {
+    "languages": "Language",
+    "beneficiary_types": "BeneficiaryType",
+}
+
+# File -> the flat lists it holds.
+FLAT_VOCABULARY_FILES = {
+    "vocabularies.json": FLAT_VOCABULARIES,
+    "portal_vocabularies.json": PORTAL_VOCABULARIES,
 }
 
 # The ISO 3166-1 entries that are not in the CBD countries list; see data/README.md.
@@ -122,6 +137,19 @@ def load_reference_data(apps: Apps | None = None, data_dir: Path = DATA_DIR) -> 
     return loader.report
 
 
+def load_portal_vocabularies(apps: Apps | None = None, data_dir: Path = DATA_DIR) -> LoadReport:
+    """Create or update only the lists of ``portal_vocabularies.json`` (languages, beneficiaries).
+
+    Migration ``0004_load_portal_vocabularies`` uses it rather than :func:`load_reference_data`
+    because it runs on databases that already hold the reference data: a full reload there would
+    silently set staff corrections (an LDC graduation, a name) back to the file values.
+    """
+    loader = _Loader(apps or django_apps, data_dir)
+    with transaction.atomic(), translation.override(SOURCE_LANGUAGE):
+        loader.load_flat_vocabulary_file("portal_vocabularies.json", PORTAL_VOCABULARIES)
+    return loader.report
+
+
 def translated_values(field_name: str, values: dict[str, str | None]) -> dict[str, str | None]:
     """Model field values for one translated field, from ``{language: text}``.
 
@@ -175,6 +203,14 @@ class _Loader:
     def _model(self, name: str) -> type[models.Model]:
         return self.apps.get_model(APP_LABEL, name)
 
+    def _has_model(self, name: str) -> bool:
+        """Whether the registry (perhaps a migration's historical one) has this model."""
+        try:
+            self._model(name)
+        except LookupError:
+            return False
+        return True
+
     def _rows(self, model_name: str, key: str = "code") -> dict[str, models.Model]:
         """Every row of a model, by ``key``."""
         model = self._model(model_name)
@@ -227,9 +263,21 @@ class _Loader:
 
     # --- Records ----------------------------------------------------------------------------
     def load_flat_vocabularies(self) -> None:
-        """The flat controlled lists of vocabularies.json; position is the order in the file."""
-        vocabularies = self._json("vocabularies.json")
-        for key, model_name in FLAT_VOCABULARIES.items():
+        """The flat controlled lists of vocabularies.json and portal_vocabularies.json.
+
+        Position is the order in the file. A list whose model the registry does not have is
+        skipped: migration 0002 runs with the models as they were then, before ``Language`` and
+        ``BeneficiaryType`` existed; migration 0004 loads those.
+        """
+        for file_name, lists in FLAT_VOCABULARY_FILES.items():
+            self.load_flat_vocabulary_file(file_name, lists)
+
+    def load_flat_vocabulary_file(self, file_name: str, lists: dict[str, str]) -> None:
+        """The lists of one vocabulary file, ``lists`` mapping a key of the file to a model."""
+        vocabularies = self._json(file_name)
+        for key, model_name in lists.items():
+            if not self._has_model(model_name):
+                continue
             self._upsert(
                 model_name,
                 (

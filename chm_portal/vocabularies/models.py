@@ -93,6 +93,24 @@ class Priority(VocabularyTerm):
         verbose_name_plural = _("priorities")
 
 
+class Language(VocabularyTerm):
+    """A language people work in or support is delivered in (ISO 639-1 code, e.g. ``fr``)."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+
+    class Meta(VocabularyTerm.Meta):
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+
+class BeneficiaryType(VocabularyTerm):
+    """A group of people a request for assistance benefits (women, youth, IPLC...)."""
+
+    class Meta(VocabularyTerm.Meta):
+        verbose_name = _("beneficiary type")
+        verbose_name_plural = _("beneficiary types")
+
+
 class CountryGroup(VocabularyTerm):
     """A UN group of countries with special needs: LDC, SIDS, LLDC, EIT.
 

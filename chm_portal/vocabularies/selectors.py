@@ -13,12 +13,14 @@ from django.db.models import QuerySet
 from .models import (
     AichiStrategicGoal,
     AichiTarget,
+    BeneficiaryType,
     CapacityLevel,
     Country,
     CountryGroup,
     EventType,
     GBFGoal,
     GBFTarget,
+    Language,
     OpportunityType,
     OrganisationType,
     Priority,
@@ -41,6 +43,8 @@ TERM_VOCABULARIES: dict[str, type[VocabularyTerm]] = {
     "opportunity-types": OpportunityType,
     "event-types": EventType,
     "priorities": Priority,
+    "languages": Language,
+    "beneficiary-types": BeneficiaryType,
     "country-groups": CountryGroup,
 }
 

@@ -24,6 +24,8 @@ API_BASENAMES = {
     "opportunity-types": "opportunity-type",
     "event-types": "event-type",
     "priorities": "priority",
+    "languages": "language",
+    "beneficiary-types": "beneficiary-type",
     "country-groups": "country-group",
 }
 VIEWSETS = {

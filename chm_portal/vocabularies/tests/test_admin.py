@@ -5,9 +5,11 @@ from django.contrib import admin
 from django.urls import reverse
 
 from chm_portal.vocabularies.models import (
+    BeneficiaryType,
     CapacityLevel,
     Country,
     GBFTarget,
+    Language,
     OrganisationType,
     SupportType,
     ThematicArea,
@@ -36,6 +38,8 @@ pytestmark = pytest.mark.django_db
         "opportunitytype",
         "eventtype",
         "priority",
+        "language",
+        "beneficiarytype",
     ],
 )
 def test_every_model_has_a_changelist(admin_client, model_name):
@@ -107,6 +111,10 @@ def test_codes_are_read_only_and_records_cannot_be_deleted(admin_client):
         (SupportType, "Formación", "training"),
         (CapacityLevel, "individual", "individual"),
         (OrganisationType, "ngo", "ngo"),
+        (Language, "Anglais", "en"),
+        (Language, "sw", "sw"),
+        (BeneficiaryType, "Mujeres", "women"),
+        (BeneficiaryType, "autochtones", "iplc"),
     ],
 )
 def test_search_serves_other_apps_autocomplete_fields(rf, admin_user, model, term, code):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from chm_portal.vocabularies.api.urls import API_BASENAMES
-from chm_portal.vocabularies.models import Country, ThematicArea
+from chm_portal.vocabularies.models import BeneficiaryType, Country, Language, ThematicArea
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,8 @@ ENDPOINTS = {
     "opportunity-types": ("fellowship", 6),
     "event-types": ("webinar", 5),
     "priorities": ("high", 3),
+    "languages": ("fr", 11),
+    "beneficiary-types": ("iplc", 13),
 }
 
 
@@ -37,6 +39,8 @@ def test_every_endpoint_is_registered_under_its_basename():
     assert reverse("country-list") == "/api/v1/countries/"
     assert reverse("priority-detail", kwargs={"code": "high"}) == "/api/v1/priorities/high/"
     assert reverse("aichi-strategic-goal-list") == "/api/v1/aichi-strategic-goals/"
+    assert reverse("language-detail", kwargs={"code": "fr"}) == "/api/v1/languages/fr/"
+    assert reverse("beneficiary-type-list") == "/api/v1/beneficiary-types/"
 
 
 @pytest.mark.parametrize("prefix", ENDPOINTS)
@@ -107,7 +111,14 @@ def test_name_follows_the_requested_language(api_client):
 
 
 def test_every_record_has_a_names_dict_with_every_content_language(api_client):
-    for prefix in ("regions", "regional-groups", "thematic-areas", "country-groups"):
+    for prefix in (
+        "regions",
+        "regional-groups",
+        "thematic-areas",
+        "country-groups",
+        "languages",
+        "beneficiary-types",
+    ):
         for item in api_client.get(f"/api/v1/{prefix}/").json()["results"]:
             assert list(item["names"]) == CONTENT_LANGUAGES
             assert item["names"]["en"] == item["name"]
@@ -143,6 +154,44 @@ def test_term_has_position_and_active_flag(api_client):
         ("medium", 2, True),
         ("low", 3, True),
     ]
+
+
+def test_language_detail_has_its_names_in_every_file_language(api_client):
+    response = api_client.get("/api/v1/languages/zh/", HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert response.json() == {
+        "code": "zh",
+        "name": "Chinois",
+        "names": {
+            "en": "Chinese",
+            "fr": "Chinois",
+            "es": "Chino",
+            "ar": "",
+            "zh-hans": "",
+            "ru": "",
+        },
+        "position": 5,
+        "is_active": True,
+    }
+
+
+def test_beneficiary_types_are_listed_in_file_order(api_client):
+    body = api_client.get("/api/v1/beneficiary-types/", {"page_size": 100}).json()
+
+    codes = [item["code"] for item in body["results"]]
+    assert codes[:3] == ["women", "youth", "iplc"]
+    assert codes[-1] == "general_public"
+    assert codes == list(BeneficiaryType.objects.values_list("code", flat=True))
+    spanish = api_client.get("/api/v1/beneficiary-types/women/", HTTP_ACCEPT_LANGUAGE="es")
+    assert spanish.json()["name"] == "Mujeres"
+
+
+def test_portal_vocabularies_filter_on_active(api_client):
+    Language.objects.filter(code="hi").update(is_active=False)
+
+    inactive = _codes(api_client.get("/api/v1/languages/", {"is_active": "false"}))
+
+    assert inactive == {"hi"}
 
 
 def _codes(response) -> set[str]:

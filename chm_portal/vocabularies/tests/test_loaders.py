@@ -4,19 +4,23 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.db.models import Q
 from django.utils import translation
 
-from chm_portal.vocabularies.loaders import load_reference_data
+from chm_portal.vocabularies.loaders import load_portal_vocabularies, load_reference_data
 from chm_portal.vocabularies.models import (
     AichiStrategicGoal,
     AichiTarget,
+    BeneficiaryType,
     CapacityLevel,
     Country,
     CountryGroup,
     EventType,
     GBFGoal,
     GBFTarget,
+    Language,
     OpportunityType,
     OrganisationType,
     Priority,
@@ -45,6 +49,8 @@ pytestmark = pytest.mark.django_db
         (OpportunityType, 6),
         (EventType, 5),
         (Priority, 3),
+        (Language, 11),
+        (BeneficiaryType, 13),
         (CountryGroup, 4),
         (RegionalGroup, 5),
         (Region, 29),
@@ -205,6 +211,56 @@ def test_names_are_translated_with_fallback_to_english():
     assert algeria.name_en == "Algeria"
 
 
+def test_portal_vocabularies_are_coded_and_translated():
+    assert list(Language.objects.values_list("code", flat=True)) == [
+        "en",
+        "fr",
+        "es",
+        "ar",
+        "zh",
+        "ru",
+        "pt",
+        "sw",
+        "de",
+        "id",
+        "hi",
+    ]
+    assert list(BeneficiaryType.objects.values_list("code", flat=True)) == [
+        "women",
+        "youth",
+        "iplc",
+        "local_communities",
+        "government_staff",
+        "researchers",
+        "educators",
+        "students",
+        "farmers_fishers",
+        "private_sector",
+        "civil_society",
+        "persons_with_disabilities",
+        "general_public",
+    ]
+    assert Language.objects.get(code="en").position == 1
+    assert BeneficiaryType.objects.get(code="general_public").position == 13
+    assert Language.objects.get(code="de").name_en == "German"
+    with translation.override("fr"):
+        assert Language.objects.get(code="en").name == "Anglais"
+        assert Language.objects.get(code="id").name == "Indonésien"
+        assert BeneficiaryType.objects.get(code="women").name == "Femmes"
+        assert BeneficiaryType.objects.get(code="iplc").name == (
+            "Peuples autochtones et communautés locales"
+        )
+    with translation.override("es"):
+        assert Language.objects.get(code="sw").name == "Suajili"
+        assert Language.objects.get(code="de").name == "Alemán"
+        assert BeneficiaryType.objects.get(code="women").name == "Mujeres"
+        assert BeneficiaryType.objects.get(code="persons_with_disabilities").name == (
+            "Personas con discapacidad"
+        )
+    with translation.override("ar"):
+        assert Language.objects.get(code="ar").name == "Arabic"  # Falls back to English.
+
+
 # --- Reloading -------------------------------------------------------------------------------
 def test_reloading_unchanged_files_changes_nothing(django_assert_max_num_queries):
     before = list(Country.objects.order_by("code").values())
@@ -214,6 +270,8 @@ def test_reloading_unchanged_files_changes_nothing(django_assert_max_num_queries
     assert not report.changed
     assert report["Country"].unchanged == 250
     assert report["Region"].unchanged == 29
+    assert report["Language"].unchanged == 11
+    assert report["BeneficiaryType"].unchanged == 13
     assert list(Country.objects.order_by("code").values()) == before
 
 
@@ -287,3 +345,35 @@ def test_command_dry_run_saves_nothing():
 
     assert "Dry run" in out.getvalue()
     assert Country.objects.filter(Q(code="HT") & Q(is_sids=False)).exists()
+
+
+def test_loading_with_the_models_of_migration_0002_skips_the_portal_lists():
+    # Migration 0002 runs the loader with the historical models, before Language and
+    # BeneficiaryType existed; their lists are loaded by 0004.
+    state = MigrationLoader(connection).project_state(("vocabularies", "0002_load_reference_data"))
+
+    report = load_reference_data(state.apps)
+
+    models = {result.model for result in report.results}
+    assert "Priority" in models
+    assert not models & {"Language", "BeneficiaryType"}
+    assert not report.changed
+
+
+def test_loading_the_portal_lists_keeps_staff_corrections_of_the_others():
+    # Migration 0004 runs on databases that already hold (and may have corrected) reference data.
+    Country.objects.filter(code="ST").update(is_ldc=False)
+    Language.objects.filter(code="pt").update(position=99, name_es="Portugues")
+    BeneficiaryType.objects.filter(code="youth").update(name_fr="Jeunesse", is_active=False)
+
+    report = load_portal_vocabularies()
+
+    assert [result.model for result in report.results] == ["Language", "BeneficiaryType"]
+    assert report["Language"].updated == ["pt"]
+    assert report["BeneficiaryType"].updated == ["youth"]
+    youth = BeneficiaryType.objects.get(code="youth")
+    assert (youth.name_fr, youth.is_active) == ("Jeunes", False)
+    portuguese = Language.objects.get(code="pt")
+    assert (portuguese.position, portuguese.name_es) == (7, "Portugués")
+    assert not Country.objects.get(code="ST").is_ldc  # Not touched.
+    assert not load_portal_vocabularies().changed

@@ -28,15 +28,22 @@ def test_page_addresses():
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_index_lists_every_vocabulary_with_counts(client, language, django_assert_max_num_queries):
-    # One count per list (17), nothing per row.
-    with django_assert_max_num_queries(17):
+    # One count per list (19: 11 flat vocabularies, 8 other lists), nothing per row.
+    with django_assert_max_num_queries(19):
         response = client.get(_url("vocabularies:index", language))
 
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count("<h1>") == 1
     assert f'lang="{language}"' in html
-    for slug in ("thematic-areas", "support-types", "priorities", "country-groups"):
+    for slug in (
+        "thematic-areas",
+        "support-types",
+        "priorities",
+        "languages",
+        "beneficiary-types",
+        "country-groups",
+    ):
         assert _url("vocabularies:term_list", language, slug=slug) in html
         assert f"/api/v1/{slug}/" in html
     assert _url("vocabularies:country_list", language) in html
@@ -161,3 +168,24 @@ def test_term_list_of_an_unknown_vocabulary_is_not_found(client):
     response = client.get(_url("vocabularies:term_list", "en", slug="no-such-list"))
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("slug", "language", "code", "name"),
+    [
+        ("languages", "en", "sw", "Swahili"),
+        ("languages", "fr", "en", "Anglais"),
+        ("languages", "es", "zh", "Chino"),
+        ("beneficiary-types", "en", "iplc", "Indigenous peoples and local communities"),
+        ("beneficiary-types", "fr", "women", "Femmes"),
+        ("beneficiary-types", "es", "persons_with_disabilities", "Personas con discapacidad"),
+    ],
+)
+def test_portal_vocabularies_have_term_pages(client, slug, language, code, name):
+    response = client.get(_url("vocabularies:term_list", language, slug=slug))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"<code>{code}</code>" in html
+    assert name in html
+    assert f"/api/v1/{slug}/" in html
