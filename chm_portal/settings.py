@@ -215,6 +215,10 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 HELPDESK_EMAIL = env.str("HELPDESK_EMAIL", default="helpdesk@chm-portal.example")
+# Who hears about requests waiting past the help desk's commitment.
+HELPDESK_SUPERVISOR_EMAILS = env.list("HELPDESK_SUPERVISOR_EMAILS", default=[HELPDESK_EMAIL])
+# The help desk's commitment: a decision on every request within this many working days.
+HELPDESK_RESPONSE_WORKING_DAYS = env.int("HELPDESK_RESPONSE_WORKING_DAYS", default=10)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -268,9 +272,24 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 1}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request gives up on an unreachable broker within about a second; sweeps resend later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "needs-escalate-overdue": {
+        "task": "needs.tasks.escalate_overdue_needs",
+        "schedule": timedelta(hours=6),
+    },
+    "needs-send-pending-notifications": {
+        "task": "needs.tasks.send_pending_need_notifications",
+        "schedule": timedelta(minutes=5),
+    },
     "core-worker-heartbeat": {
         "task": "chm_portal.core.tasks.worker_heartbeat",
         "schedule": timedelta(minutes=5),

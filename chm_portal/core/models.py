@@ -20,3 +20,24 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.hostname
+
+
+class ReferenceSequence(models.Model):
+    """The last number handed out for a kind of reference code in a year (``NEED-2026-00042``).
+
+    Numbers are taken under a row lock, so two requests submitted at once never share a code.
+    """
+
+    prefix = models.CharField(_("prefix"), max_length=20)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("reference sequence")
+        verbose_name_plural = _("reference sequences")
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="unique_reference_sequence")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last_number}"

@@ -1,0 +1,59 @@
+"""Rules of the services that protect concurrent work and keep both sides informed."""
+
+import pytest
+from django.core import mail
+
+from needs import services
+from needs.models import Need, NeedEvent
+from needs.workflow import TransitionNotAllowed
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_edit_of_a_request_that_moved_on_fails_and_does_not_undo_the_move(
+    submitted_need, helpdesk_user
+):
+    stale = Need.objects.get(pk=submitted_need.pk)  # the help desk's form, loaded earlier
+    services.need_publish(need=submitted_need, by=helpdesk_user)
+
+    with pytest.raises(TransitionNotAllowed):
+        services.need_update(need=stale, by=helpdesk_user, fields={"title": "Edited title"})
+
+    submitted_need.refresh_from_db()
+    assert submitted_need.status == Need.Status.PUBLISHED
+    assert submitted_need.title != "Edited title"
+
+
+def test_reopening_a_matched_request_keeps_its_first_publication_date(
+    published_need, helpdesk_user
+):
+    first_published_at = published_need.published_at
+    services.need_mark_matched(need=published_need, by=helpdesk_user)
+    services.need_reopen(need=published_need, by=helpdesk_user)
+
+    published_need.refresh_from_db()
+    assert published_need.status == Need.Status.PUBLISHED
+    assert published_need.published_at == first_published_at
+
+
+def test_a_second_submission_click_is_a_conflict_not_a_refusal(submitted_need, focal_point_a):
+    stale = Need.objects.get(pk=submitted_need.pk)
+    stale.status = Need.Status.DRAFT  # the page that was open when the first click went through
+    with pytest.raises(TransitionNotAllowed):
+        services.need_submit(need=stale, by=focal_point_a)
+
+
+def test_messages_are_emailed_to_the_other_side(
+    submitted_need, focal_point_a, helpdesk_user, django_capture_on_commit_callbacks, settings
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.need_post_message(need=submitted_need, by=helpdesk_user, body="Which lakes?")
+    assert [message.to for message in mail.outbox] == [[focal_point_a.email]]
+    assert "Which lakes?" in mail.outbox[0].body
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.need_post_message(need=submitted_need, by=focal_point_a, body="Nakuru.")
+    assert [message.to for message in mail.outbox] == [[settings.HELPDESK_EMAIL]]
+    assert "Nakuru." in mail.outbox[0].body
+    assert submitted_need.events.filter(action=NeedEvent.Action.MESSAGE_POSTED).count() == 2
