@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import registry, requester
+from .views import capacity, registry, requester
 
 app_name = "needs"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("registry/export.csv", registry.NeedExportCsvView.as_view(), name="export_csv"),
     path("registry/export.json", registry.NeedExportJsonView.as_view(), name="export_json"),
     path("registry/feed/", registry.NeedFeed(), name="feed"),
+    path("capacity/", capacity.CapacitySummaryView.as_view(), name="capacity_summary"),
     # Requesters: focal points, IPLC organisations, the help desk on a country's behalf.
     path("mine/", requester.MyRequestsView.as_view(), name="my_requests"),
     path("new/", requester.NeedCreateView.as_view(), name="create"),
