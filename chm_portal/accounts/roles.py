@@ -75,9 +75,26 @@ STAFF_GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]] | str]
         ("accounts", "focalpoint"): ("view", "add", "change"),
         ("partners", "organisation"): ("view", "change"),
         ("partners", "membership"): ("view", "add", "change", "delete"),
+        # Requests for assistance: the triage queue. Writes go through needs.services, whose
+        # object rules (needs/rules.py) decide; these let the admin show the pages and inlines.
+        ("needs", "need"): ("view", "change", "triage"),
+        ("needs", "assessment"): ("view", "change"),
+        ("needs", "assessmententry"): ("view",),
+        ("needs", "needevent"): ("view",),
+        ("needs", "needmessage"): ("view", "add"),
+        ("needs", "neednote"): ("view", "add"),
+        ("needs", "needattachment"): ("view",),
         # The admin's autocomplete widgets need to read the reference lists.
         ("vocabularies", "country"): ("view",),
         ("vocabularies", "organisationtype"): ("view",),
+        ("vocabularies", "region"): ("view",),
+        ("vocabularies", "gbftarget"): ("view",),
+        ("vocabularies", "thematicarea"): ("view",),
+        ("vocabularies", "supporttype"): ("view",),
+        ("vocabularies", "capacitylevel"): ("view",),
+        ("vocabularies", "priority"): ("view",),
+        ("vocabularies", "language"): ("view",),
+        ("vocabularies", "beneficiarytype"): ("view",),
     },
     CONTENT_REVIEWERS_GROUP: {
         ("partners", "organisation"): ("view",),
