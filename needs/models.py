@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chm_portal.core.validators import validate_no_markup
 from chm_portal.vocabularies.models import (
     BeneficiaryType,
     CapacityLevel,
@@ -111,7 +112,10 @@ class AssessmentEntry(models.Model):
         validators=capacity_score_validators,
     )
     gap_description = models.TextField(
-        _("gap"), blank=True, help_text=_("What is missing to implement the target.")
+        _("gap"),
+        blank=True,
+        help_text=_("What is missing to implement the target."),
+        validators=[validate_no_markup],
     )
     priority = models.ForeignKey(
         Priority,
@@ -219,11 +223,17 @@ class Need(models.Model):
     )
 
     # About the request
-    title = models.CharField(_("title"), max_length=250)
-    problem_statement = models.TextField(_("problem statement"), blank=True)
-    objectives = models.TextField(_("objectives"), blank=True)
-    expected_outputs = models.TextField(_("expected outputs"), blank=True)
-    outcomes_and_indicators = models.TextField(_("outcomes and indicators"), blank=True)
+    title = models.CharField(_("title"), max_length=250, validators=[validate_no_markup])
+    problem_statement = models.TextField(
+        _("problem statement"), blank=True, validators=[validate_no_markup]
+    )
+    objectives = models.TextField(_("objectives"), blank=True, validators=[validate_no_markup])
+    expected_outputs = models.TextField(
+        _("expected outputs"), blank=True, validators=[validate_no_markup]
+    )
+    outcomes_and_indicators = models.TextField(
+        _("outcomes and indicators"), blank=True, validators=[validate_no_markup]
+    )
     country = models.ForeignKey(
         Country,
         verbose_name=_("requesting country"),
@@ -243,7 +253,7 @@ class Need(models.Model):
         default=ApplicationLevel.NATIONAL,
     )
     requesting_organisation = models.CharField(
-        _("requesting organisation"), max_length=300, blank=True
+        _("requesting organisation"), max_length=300, blank=True, validators=[validate_no_markup]
     )
     requester_kind = models.CharField(
         _("kind of requester"),
@@ -252,7 +262,9 @@ class Need(models.Model):
         default=RequesterKind.GOVERNMENT,
         db_index=True,
     )
-    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_name = models.CharField(
+        _("contact person"), max_length=200, blank=True, validators=[validate_no_markup]
+    )
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact telephone"), max_length=50, blank=True)
 
@@ -263,7 +275,9 @@ class Need(models.Model):
     thematic_areas = models.ManyToManyField(
         ThematicArea, verbose_name=_("thematic areas"), blank=True, related_name="needs"
     )
-    thematic_area_other = models.CharField(_("other thematic area"), max_length=200, blank=True)
+    thematic_area_other = models.CharField(
+        _("other thematic area"), max_length=200, blank=True, validators=[validate_no_markup]
+    )
     support_types = models.ManyToManyField(
         SupportType,
         verbose_name=_("support types"),
@@ -271,7 +285,9 @@ class Need(models.Model):
         through="NeedSupport",
         related_name="needs",
     )
-    support_type_other = models.CharField(_("other support type"), max_length=200, blank=True)
+    support_type_other = models.CharField(
+        _("other support type"), max_length=200, blank=True, validators=[validate_no_markup]
+    )
     capacity_levels = models.ManyToManyField(
         CapacityLevel, verbose_name=_("capacity levels"), blank=True, related_name="needs"
     )
@@ -286,7 +302,9 @@ class Need(models.Model):
     beneficiary_types = models.ManyToManyField(
         BeneficiaryType, verbose_name=_("beneficiaries"), blank=True, related_name="needs"
     )
-    beneficiary_other = models.CharField(_("other beneficiaries"), max_length=200, blank=True)
+    beneficiary_other = models.CharField(
+        _("other beneficiaries"), max_length=200, blank=True, validators=[validate_no_markup]
+    )
 
     # Practicalities
     desired_start = models.DateField(_("desired start"), null=True, blank=True)
@@ -309,12 +327,18 @@ class Need(models.Model):
         validators=[RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code."))],
     )
     cofinancing_available = models.BooleanField(_("co-financing available"), default=False)
-    cofinancing_details = models.TextField(_("co-financing details"), blank=True)
-    builds_on = models.TextField(_("existing initiatives it builds on"), blank=True)
+    cofinancing_details = models.TextField(
+        _("co-financing details"), blank=True, validators=[validate_no_markup]
+    )
+    builds_on = models.TextField(
+        _("existing initiatives it builds on"), blank=True, validators=[validate_no_markup]
+    )
     submitted_elsewhere = models.BooleanField(
         _("also submitted to other programmes"), default=False
     )
-    submitted_elsewhere_details = models.TextField(_("other programmes"), blank=True)
+    submitted_elsewhere_details = models.TextField(
+        _("other programmes"), blank=True, validators=[validate_no_markup]
+    )
     visibility = models.CharField(
         _("visibility"),
         max_length=20,
@@ -438,7 +462,7 @@ class NeedSupport(models.Model):
     support_type = models.ForeignKey(
         SupportType, verbose_name=_("support type"), on_delete=models.PROTECT, related_name="+"
     )
-    details = models.TextField(_("details"), blank=True)
+    details = models.TextField(_("details"), blank=True, validators=[validate_no_markup])
 
     class Meta:
         ordering = ["support_type__position"]

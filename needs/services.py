@@ -24,6 +24,7 @@ from chm_portal.accounts.models import User
 from chm_portal.accounts.predicates import focal_point_country_ids, is_helpdesk_or_site_admin
 from chm_portal.core.background import enqueue_after_commit
 from chm_portal.core.services import reference_next
+from chm_portal.core.validators import validate_no_markup
 from chm_portal.vocabularies.models import (
     BeneficiaryType,
     CapacityLevel,
@@ -146,6 +147,16 @@ def _record(
     return event
 
 
+def _plain_text(value: str, *, field: str) -> str:
+    """``value`` stripped, or a ValidationError on ``field`` when it is empty or holds markup."""
+    value = value.strip()
+    try:
+        validate_no_markup(value)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from error
+    return value
+
+
 # --- Creating and editing ---------------------------------------------------------------------
 def _clean(need: Need) -> None:
     # A draft may lack what submitting asks for: need_missing_for_submission checks that.
@@ -184,7 +195,8 @@ def _set_support(need: Need, support: Mapping[Any, str]) -> None:
             raise ValidationError(
                 {"support_types": _("Unknown codes: %(codes)s.") % {"codes": key}}
             )
-        rows.append(NeedSupport(need=need, support_type=support_type, details=details or ""))
+        details = _plain_text(details or "", field="support_types")
+        rows.append(NeedSupport(need=need, support_type=support_type, details=details))
     need.support_details.all().delete()
     NeedSupport.objects.bulk_create(rows)
 
@@ -386,6 +398,7 @@ def need_answer_clarification(*, need: Need, by: User, message: str) -> Need:
     _check_requester_side(need=need, by=by)
     if not message.strip():
         raise ValidationError({"message": _("Write your answer to the help desk.")})
+    message = _plain_text(message, field="message")
     missing = need_missing_for_submission(need)
     if missing:
         raise ValidationError(missing)
@@ -435,6 +448,7 @@ def need_request_clarification(*, need: Need, by: User, message: str) -> Need:
     _check_triage(by)
     if not message.strip():
         raise ValidationError({"message": _("Say what the requester should clarify.")})
+    message = _plain_text(message, field="message")
     _transition(need, action=A.CLARIFICATION_REQUESTED, by=by, note=message.strip())
     NeedMessage.objects.create(need=need, author=by, body=message.strip(), from_helpdesk=True)
     return need
@@ -452,6 +466,7 @@ def need_reject(*, need: Need, by: User, reason: str) -> Need:
     _check_triage(by)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the rejection.")})
+    reason = _plain_text(reason, field="reason")
     return _transition(
         need,
         action=A.REJECTED,
@@ -505,6 +520,7 @@ def need_post_message(*, need: Need, by: User, body: str) -> NeedMessage:
         raise PermissionDenied(_("You cannot write about this request."))
     if not body.strip():
         raise ValidationError({"body": _("Write a message.")})
+    body = _plain_text(body, field="body")
     message = NeedMessage.objects.create(
         need=need, author=by, body=body.strip(), from_helpdesk=is_helpdesk_or_site_admin(by)
     )
@@ -519,6 +535,7 @@ def need_add_note(*, need: Need, by: User, body: str) -> NeedNote:
     _check_triage(by)
     if not body.strip():
         raise ValidationError({"body": _("Write the note.")})
+    body = _plain_text(body, field="body")
     return NeedNote.objects.create(need=need, author=by, body=body.strip())
 
 

@@ -529,3 +529,15 @@ def test_assessment_list_query_count_does_not_grow(
         response = api_client.get(ASSESSMENTS)
 
     assert len(response.json()["results"]) == number_of_countries
+
+
+def test_script_in_the_description_is_refused_and_nothing_is_created(api_client, focal_point_a):
+    api_client.force_authenticate(focal_point_a)
+
+    response = api_client.post(
+        NEEDS, {**NEW_REQUEST, "description": "<script>alert(1)</script>"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "plain text" in str(response.json())
+    assert not Need.objects.exists()

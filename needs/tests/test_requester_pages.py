@@ -375,8 +375,20 @@ def test_submitting_an_incomplete_request_shows_what_is_missing(client, focal_po
     assert need.status == Need.Status.DRAFT
 
 
+def test_script_in_a_text_field_is_refused_and_nothing_is_created(client, focal_point_a, country_a):
+    client.force_login(focal_point_a)
+
+    response = client.post(CREATE, about_data(country_a, title="<script>alert('x')</script>"))
+
+    assert response.status_code == 200
+    assert "plain text" in " ".join(response.context["form"].errors["title"])
+    assert not Need.objects.exists()
+
+
 def test_text_is_escaped_on_the_pages(client, focal_point_a, country_a):
-    need = make_need(focal_point_a, country_a, title="<script>alert('x')</script>")
+    # Markup that reached the database another way (an old import) is still shown as text.
+    need = make_need(focal_point_a, country_a)
+    Need.objects.filter(pk=need.pk).update(title="<script>alert('x')</script>")
     client.force_login(focal_point_a)
 
     for url in (reverse("needs:manage", args=[need.reference]), step_url(need, "review")):

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 
 from needs import services
 from needs.models import Need, NeedEvent
@@ -57,3 +58,37 @@ def test_messages_are_emailed_to_the_other_side(
     assert [message.to for message in mail.outbox] == [[settings.HELPDESK_EMAIL]]
     assert "Nakuru." in mail.outbox[0].body
     assert submitted_need.events.filter(action=NeedEvent.Action.MESSAGE_POSTED).count() == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["<script>alert('x')</script>", "Read <b>this</b>", '<img src=x onerror="alert(1)">'],
+)
+def test_markup_in_text_is_refused_with_a_clear_error_and_nothing_changes(
+    make_need, submitted_need, focal_point_a, helpdesk_user, text
+):
+    draft_need = make_need(title="Mangrove restoration")
+    title = draft_need.title
+    with pytest.raises(ValidationError) as error:
+        services.need_update(need=draft_need, by=focal_point_a, fields={"title": text})
+    assert "plain text" in str(error.value.message_dict["title"])
+    draft_need.refresh_from_db()
+    assert draft_need.title == title
+
+    with pytest.raises(ValidationError):
+        services.need_post_message(need=submitted_need, by=focal_point_a, body=text)
+    with pytest.raises(ValidationError):
+        services.need_request_clarification(need=submitted_need, by=helpdesk_user, message=text)
+    submitted_need.refresh_from_db()
+    assert submitted_need.status == Need.Status.SUBMITTED
+    assert not submitted_need.messages.exists()
+
+
+def test_comparisons_in_text_are_not_taken_for_markup(draft_need, focal_point_a):
+    services.need_update(
+        need=draft_need,
+        by=focal_point_a,
+        fields={"objectives": "Cover > 30% of sites; keep costs < USD 5,000 & share data."},
+    )
+    draft_need.refresh_from_db()
+    assert draft_need.objectives.startswith("Cover > 30%")
