@@ -34,6 +34,7 @@ from chm_portal.vocabularies.models import (
     ThematicArea,
 )
 
+from .. import services
 from ..models import Assessment, AssessmentEntry, Need
 
 # Fields only the viewer with ``needs.view_need_private`` (owners, help desk) receives.
@@ -280,42 +281,9 @@ class NeedWriteSerializer(StrictSerializer):
     support_details = SupportDetailSerializer(many=True, required=False)
 
     # Sent to the services as model fields, many-to-many codes, and support.
-    SCALAR_FIELDS = (
-        "title",
-        "description",
-        "language",
-        "objectives",
-        "expected_outputs",
-        "outcomes_and_indicators",
-        "application_level",
-        "requesting_organisation",
-        "requester_kind",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-        "thematic_area_other",
-        "support_type_other",
-        "priority",
-        "beneficiary_other",
-        "desired_start",
-        "desired_end",
-        "estimated_budget",
-        "budget_currency",
-        "cofinancing_available",
-        "cofinancing_details",
-        "builds_on",
-        "submitted_elsewhere",
-        "submitted_elsewhere_details",
-        "visibility",
-    )
-    RELATED_FIELDS = (
-        "targets",
-        "thematic_areas",
-        "capacity_levels",
-        "beneficiary_types",
-        "languages",
-        "other_countries",
-    )
+    # The services' editable fields and vocabularies, under their API names.
+    SCALAR_FIELDS = tuple(MODEL_TO_API.get(name, name) for name in services.EDITABLE_FIELDS)
+    RELATED_FIELDS = tuple(MODEL_TO_API.get(name, name) for name in services.RELATED_FIELDS)
 
     def validate_support_details(self, value: list[dict[str, str]]) -> list[dict[str, str]]:
         codes = [item["code"] for item in value]
