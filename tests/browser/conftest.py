@@ -55,3 +55,18 @@ def page(chromium, request):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    """Browser tests use real transactions, and Django empties every table after each of them:
+    load the reference data (and the staff groups) again, as migrations first did."""
+    from django.apps import apps
+
+    from chm_portal.accounts.roles import sync_staff_groups
+    from chm_portal.vocabularies.loaders import load_reference_data
+    from chm_portal.vocabularies.models import Country
+
+    if not Country.objects.exists():
+        load_reference_data()
+        sync_staff_groups(apps)
