@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import capacity, registry, requester
+from .views import assessments, capacity, registry, requester
 
 app_name = "needs"
 
@@ -38,17 +38,17 @@ urlpatterns = [
         name="attachment_download",
     ),
     # The common assessment format.
-    path("assessments/", requester.AssessmentListView.as_view(), name="assessment_list"),
-    path("assessments/start/", requester.AssessmentStartView.as_view(), name="assessment_start"),
-    path("assessments/<int:pk>/", requester.AssessmentEditView.as_view(), name="assessment_edit"),
+    path("assessments/", assessments.AssessmentListView.as_view(), name="assessment_list"),
+    path("assessments/start/", assessments.AssessmentStartView.as_view(), name="assessment_start"),
+    path("assessments/<int:pk>/", assessments.AssessmentEditView.as_view(), name="assessment_edit"),
     path(
         "assessments/<int:pk>/submit/",
-        requester.AssessmentSubmitView.as_view(),
+        assessments.AssessmentSubmitView.as_view(),
         name="assessment_submit",
     ),
     path(
         "assessments/<int:pk>/draft-requests/",
-        requester.AssessmentDraftNeedsView.as_view(),
+        assessments.AssessmentDraftNeedsView.as_view(),
         name="assessment_draft_needs",
     ),
     # Public page of one request (last: its path is the widest).
