@@ -367,6 +367,12 @@ def _transition(
     return need
 
 
+# Requests nobody works on any more: assigning them makes no sense.
+CLOSED_STATUSES = frozenset(
+    {Need.Status.WITHDRAWN, Need.Status.REJECTED, Need.Status.DUPLICATE, Need.Status.FULFILLED}
+)
+
+
 def _check_requester_side(*, need: Need, by: User) -> None:
     """Who may act for the requester: the request's owners, or the help desk on their behalf.
 
@@ -421,6 +427,8 @@ def need_assign(*, need: Need, assignee: User | None, by: User) -> Need:
     if assignee is not None and not assignee.has_perm("needs.triage_need"):
         raise ValidationError({"assignee": _("Requests can only be assigned to help-desk staff.")})
     locked = Need.objects.select_for_update().get(pk=need.pk)
+    if locked.status in CLOSED_STATUSES:
+        raise TransitionNotAllowed(need=locked, action=A.ASSIGNED)
     locked.assigned_to = assignee
     locked.save(update_fields=["assigned_to", "updated_at"])
     need.assigned_to = assignee

@@ -92,3 +92,15 @@ def test_comparisons_in_text_are_not_taken_for_markup(draft_need, focal_point_a)
     )
     draft_need.refresh_from_db()
     assert draft_need.objectives.startswith("Cover > 30%")
+
+
+@pytest.mark.parametrize("status", ["withdrawn", "rejected", "duplicate", "fulfilled"])
+def test_closed_requests_cannot_be_assigned(need_in_status, helpdesk_user, status):
+    need = need_in_status(status)
+
+    with pytest.raises(TransitionNotAllowed):
+        services.need_assign(need=need, assignee=helpdesk_user, by=helpdesk_user)
+
+    need.refresh_from_db()
+    assert need.assigned_to is None
+    assert not need.events.filter(action=NeedEvent.Action.ASSIGNED).exists()
