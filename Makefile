@@ -50,8 +50,8 @@ format: install-test
 
 ## messages: extract the interface strings into locale/fr and locale/es (needs GNU gettext)
 messages: install
-	$(TEST_ENV) $(BIN)/python manage.py makemessages -l fr -l es --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=node_modules
-	$(TEST_ENV) $(BIN)/python manage.py makemessages -d djangojs -l fr -l es --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=node_modules
+	$(TEST_ENV) $(BIN)/python manage.py makemessages -l fr -l es --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=node_modules --ignore=tests/browser/vendor
+	$(TEST_ENV) $(BIN)/python manage.py makemessages -d djangojs -l fr -l es --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=node_modules --ignore=tests/browser/vendor
 
 check-deploy: install
 	env -u TESTING -u REDIS_URL -u CELERY_TASK_ALWAYS_EAGER DEBUG=false \

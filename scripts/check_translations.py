@@ -18,7 +18,13 @@ import polib
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "locale"
 CHECKED_LANGUAGES = ("fr", "es")
-IGNORED = ("--ignore=.venv", "--ignore=staticfiles", "--ignore=node_modules", "--ignore=media")
+IGNORED = (
+    "--ignore=.venv",
+    "--ignore=staticfiles",
+    "--ignore=node_modules",
+    "--ignore=media",
+    "--ignore=tests/browser/vendor",
+)
 
 
 def extract() -> None:

@@ -70,3 +70,20 @@ def reference_data(transactional_db):
     if not Country.objects.exists():
         load_reference_data()
         sync_staff_groups(apps)
+
+
+AXE_SCRIPT = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+# Impacts that fail a test; "minor" and "moderate" findings are reported by axe but tolerated.
+FAILING_IMPACTS = {"serious", "critical"}
+
+
+def run_axe(page) -> list[str]:
+    """Run axe-core (vendored) on the page; a line per serious or critical violation."""
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    results = page.evaluate("async () => await axe.run(document)")
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:5])
+        for violation in results["violations"]
+        if violation["impact"] in FAILING_IMPACTS
+    ]
