@@ -39,11 +39,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from chm_portal.accounts.models import User
-from chm_portal.accounts.roles import HELPDESK_GROUP, SITE_ADMINS_GROUP
+from chm_portal.accounts.selectors import helpdesk_staff
 from chm_portal.vocabularies.models import COUNTRY_GROUP_FLAGS, CountryGroup, Region
 from chm_portal.vocabularies.translation import translation_field_names
 
-from . import services
+from . import services, workflow
 from .models import (
     Assessment,
     AssessmentEntry,
@@ -54,23 +54,11 @@ from .models import (
     NeedNote,
     NeedSupport,
 )
-from .workflow import HELPDESK_ACTIONS, TransitionNotAllowed, allowed_actions
+from .workflow import AWAITING_HELPDESK, HELPDESK_ACTIONS, TransitionNotAllowed, allowed_actions
 
 A = NeedEvent.Action
-# Requests waiting for a decision of the help desk; past the commitment they are overdue.
-AWAITING_DECISION = (Need.Status.SUBMITTED, Need.Status.IN_TRIAGE)
 # The first bucket of the age filter, in working days.
 RECENT_WORKING_DAYS = 5
-
-
-def _helpdesk_staff() -> QuerySet[User]:
-    """The people requests may be assigned to: active help desk and site administrators."""
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(groups__name__in=(HELPDESK_GROUP, SITE_ADMINS_GROUP)) | Q(is_superuser=True))
-        .distinct()
-        .order_by("full_name", "email")
-    )
 
 
 def _error_text(exc: Exception) -> str:
@@ -168,14 +156,14 @@ class AgeFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         now = timezone.now()
-        recent_since = services.working_days_before(now, RECENT_WORKING_DAYS)
-        overdue_before = services.overdue_cutoff(now)
+        recent_since = workflow.working_days_before(now, RECENT_WORKING_DAYS)
+        overdue_before = workflow.overdue_cutoff(now)
         if self.value() == "recent":
             return queryset.filter(submitted_at__gte=recent_since)
         if self.value() == "waiting":
             return queryset.filter(submitted_at__lt=recent_since, submitted_at__gte=overdue_before)
         if self.value() == "overdue":
-            return queryset.filter(status__in=AWAITING_DECISION, submitted_at__lt=overdue_before)
+            return queryset.filter(status__in=AWAITING_HELPDESK, submitted_at__lt=overdue_before)
         return queryset
 
 
@@ -194,7 +182,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = _helpdesk_staff()
+        self.fields["assignee"].queryset = helpdesk_staff()
 
 
 class ClarificationForm(forms.Form):
@@ -555,8 +543,8 @@ class NeedAdmin(admin.ModelAdmin):
                 ),
                 is_overdue=Case(
                     When(
-                        status__in=AWAITING_DECISION,
-                        submitted_at__lt=services.overdue_cutoff(),
+                        status__in=AWAITING_HELPDESK,
+                        submitted_at__lt=workflow.overdue_cutoff(),
                         then=Value(True),
                     ),
                     default=Value(False),
@@ -608,7 +596,7 @@ class NeedAdmin(admin.ModelAdmin):
     # --- The change form: edits go through the services --------------------------------------
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assigned_to":
-            kwargs["queryset"] = _helpdesk_staff()
+            kwargs["queryset"] = helpdesk_staff()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj: Need, form, change: bool) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -35,6 +35,7 @@ from chm_portal.vocabularies.models import (
     SupportType,
     ThematicArea,
 )
+from chm_portal.vocabularies.selectors import cbd_party_list
 
 from .models import (
     Assessment,
@@ -48,7 +49,13 @@ from .models import (
 )
 from .rules import is_iplc_member, is_need_owner
 from .validators import validate_attachment
-from .workflow import TRANSITIONS, TransitionNotAllowed, can_transition
+from .workflow import (
+    AWAITING_HELPDESK,
+    TRANSITIONS,
+    TransitionNotAllowed,
+    can_transition,
+    overdue_cutoff,
+)
 
 A = NeedEvent.Action
 REFERENCE_PREFIX = "NEED"
@@ -107,7 +114,7 @@ REQUIRED_TO_SUBMIT = (
 def countries_user_may_request_for(user: User):
     """The Parties ``user`` may create requests for: their own as focal point; any as help desk
     (on a country's behalf) or as member of an IPLC organisation."""
-    parties = Country.objects.filter(is_cbd_party=True)
+    parties = cbd_party_list()
     if is_helpdesk_or_site_admin(user) or is_iplc_member(user):
         return parties
     return parties.filter(pk__in=focal_point_country_ids(user))
@@ -574,22 +581,6 @@ def need_remove_attachment(*, attachment: NeedAttachment, by: User) -> None:
 
 
 # --- Escalation -------------------------------------------------------------------------------
-def working_days_before(moment: datetime, days: int) -> datetime:
-    """The moment ``days`` working days (Monday to Friday) before ``moment``."""
-    current = moment
-    remaining = days
-    while remaining > 0:
-        current -= timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
-
-
-def overdue_cutoff(now: datetime | None = None) -> datetime:
-    """Requests submitted before this moment have waited past the help desk's commitment."""
-    return working_days_before(now or timezone.now(), settings.HELPDESK_RESPONSE_WORKING_DAYS)
-
-
 @transaction.atomic
 def needs_escalate_overdue(*, now: datetime | None = None) -> list[int]:
     """Flag requests still waiting for triage past the commitment, once each; returns their ids.
@@ -600,7 +591,7 @@ def needs_escalate_overdue(*, now: datetime | None = None) -> list[int]:
     overdue = list(
         Need.objects.select_for_update(skip_locked=True)
         .filter(
-            status__in=[Need.Status.SUBMITTED, Need.Status.IN_TRIAGE],
+            status__in=AWAITING_HELPDESK,
             submitted_at__lt=overdue_cutoff(now),
             escalated_at__isnull=True,
         )

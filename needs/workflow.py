@@ -4,6 +4,10 @@ Services consult :data:`TRANSITIONS`; pages and the admin use :func:`allowed_act
 what is possible now.
 """
 
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Need, NeedEvent
@@ -35,6 +39,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     A.STARTED: (frozenset({S.MATCHED}), S.IN_PROGRESS),
     A.FULFILLED: (frozenset({S.IN_PROGRESS}), S.FULFILLED),
 }
+
+# Requests waiting for the help desk's decision; past its commitment they are overdue.
+AWAITING_HELPDESK = frozenset({S.SUBMITTED, S.IN_TRIAGE})
 
 # Actions the help desk takes; the others are the requester's (or the matchmaking's).
 HELPDESK_ACTIONS = frozenset(
@@ -78,3 +85,37 @@ def allowed_actions(status: str, *, actions: frozenset[str] | None = None) -> li
         for action, (sources, _target) in TRANSITIONS.items()
         if status in sources and (actions is None or action in actions)
     ]
+
+
+# --- The help desk's commitment: a decision within HELPDESK_RESPONSE_WORKING_DAYS -------------
+def _shift_working_days(moment: datetime, days: int, step: timedelta) -> datetime:
+    current = moment
+    remaining = days
+    while remaining > 0:
+        current += step
+        if current.weekday() < 5:
+            remaining -= 1
+    return current
+
+
+def working_days_before(moment: datetime, days: int) -> datetime:
+    """The moment ``days`` working days (Monday to Friday) before ``moment``."""
+    return _shift_working_days(moment, days, timedelta(days=-1))
+
+
+def working_days_after(moment: datetime, days: int) -> datetime:
+    """The moment ``days`` working days (Monday to Friday) after ``moment``."""
+    return _shift_working_days(moment, days, timedelta(days=1))
+
+
+def overdue_cutoff(now: datetime | None = None) -> datetime:
+    """Requests submitted before this moment have waited past the help desk's commitment."""
+    return working_days_before(now or timezone.now(), settings.HELPDESK_RESPONSE_WORKING_DAYS)
+
+
+def helpdesk_response_due(need: Need) -> date | None:
+    """The day by which the help desk commits to decide on a request it has not decided on."""
+    if need.status not in AWAITING_HELPDESK or need.submitted_at is None:
+        return None
+    submitted = timezone.localtime(need.submitted_at)
+    return working_days_after(submitted, settings.HELPDESK_RESPONSE_WORKING_DAYS).date()

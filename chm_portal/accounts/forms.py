@@ -10,11 +10,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from chm_portal.vocabularies.models import Country
+from chm_portal.vocabularies.selectors import cbd_party_list
 
 from . import services
 from .models import User
 from .roles import REQUESTABLE_ROLE_CHOICES, FocalPointKind, Role
-from .selectors import cbd_parties
 
 
 class CountryChoiceField(forms.ModelChoiceField):
@@ -96,7 +96,7 @@ class RoleRequestForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=REQUESTABLE_ROLE_CHOICES)
     country = CountryChoiceField(
         label=_("Country"),
-        queryset=cbd_parties(),
+        queryset=cbd_party_list(),
         required=False,
         empty_label=_("Choose a Party"),
         help_text=_("For focal points: the Party that nominated you."),

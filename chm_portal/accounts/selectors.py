@@ -3,18 +3,13 @@
 from datetime import datetime
 
 from django.contrib.auth.models import Group
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from chm_portal.vocabularies.models import Country
 
 from .models import FocalPoint, RoleRequest, User
 from .predicates import is_helpdesk_or_site_admin
-from .roles import STAFF_GROUP_NAMES
-
-
-def cbd_parties() -> QuerySet[Country]:
-    """Countries that are Parties to the Convention: the only ones with focal points."""
-    return Country.objects.filter(is_cbd_party=True).order_by("name")
+from .roles import HELPDESK_GROUP, SITE_ADMINS_GROUP, STAFF_GROUP_NAMES
 
 
 def focal_points_of_user(*, user: User, active_only: bool = True) -> QuerySet[FocalPoint]:
@@ -73,3 +68,13 @@ def role_requests_pending(*, created_before: datetime | None = None) -> QuerySet
     if created_before is not None:
         queryset = queryset.filter(created_at__lt=created_before)
     return queryset.order_by("created_at")
+
+
+def helpdesk_staff() -> QuerySet[User]:
+    """The people requests may be assigned to: active help desk and site administrators."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__name__in=(HELPDESK_GROUP, SITE_ADMINS_GROUP)) | Q(is_superuser=True))
+        .distinct()
+        .order_by("full_name", "email")
+    )

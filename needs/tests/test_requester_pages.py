@@ -13,7 +13,7 @@ from chm_portal.vocabularies.models import GBFTarget, SupportType
 from needs import services
 from needs.forms import NeedPracticalitiesForm
 from needs.models import Need, NeedAttachment, NeedEvent, NeedMessage
-from needs.views.requester import working_days_after
+from needs.workflow import working_days_after
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,

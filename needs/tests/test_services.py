@@ -17,7 +17,7 @@ from chm_portal.vocabularies.models import (
     Priority,
     ThematicArea,
 )
-from needs import selectors, services, tasks
+from needs import selectors, services, tasks, workflow
 from needs.models import (
     Assessment,
     AssessmentEntry,
@@ -587,7 +587,7 @@ MONDAY = datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
 )
 def test_working_days_skip_weekends(moment, days, expected):
     assert MONDAY.weekday() == 0
-    assert services.working_days_before(moment, days) == expected
+    assert workflow.working_days_before(moment, days) == expected
 
 
 @pytest.fixture
@@ -597,7 +597,7 @@ def response_days(settings):
 
 
 def _submitted_working_days_ago(need, days, *, now=MONDAY):
-    Need.objects.filter(pk=need.pk).update(submitted_at=services.working_days_before(now, days))
+    Need.objects.filter(pk=need.pk).update(submitted_at=workflow.working_days_before(now, days))
 
 
 def test_overdue_request_is_escalated_once(submitted_need, response_days):

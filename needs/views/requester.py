@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, TemplateView, View
@@ -42,36 +42,12 @@ from ..forms import (
     request_language_choices,
 )
 from ..models import Need, NeedEvent
-from ..workflow import TransitionNotAllowed
+from ..workflow import TransitionNotAllowed, helpdesk_response_due
 
 S = Need.Status
 
 
 # --- Where a request stands ----------------------------------------------------------------------
-def working_days_after(moment: datetime, days: int) -> datetime:
-    """The moment ``days`` working days (Monday to Friday) after ``moment``; the forward
-    counterpart of :func:`needs.services.working_days_before`."""
-    current = moment
-    remaining = days
-    while remaining > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
-
-
-# Statuses in which the request waits for the help desk's decision.
-WAITING_ON_HELPDESK = (S.SUBMITTED, S.IN_TRIAGE)
-
-
-def helpdesk_response_due(need: Need) -> date | None:
-    """The day by which the help desk commits to decide on a request it has not decided on."""
-    if need.status not in WAITING_ON_HELPDESK or need.submitted_at is None:
-        return None
-    submitted = timezone.localtime(need.submitted_at)
-    return working_days_after(submitted, settings.HELPDESK_RESPONSE_WORKING_DAYS).date()
-
-
 STAGE_COUNT = 5
 # status -> (stage number or None when closed, what is happening)
 STAGES: dict[str, tuple[int | None, Promise]] = {
