@@ -166,7 +166,8 @@ CONTENT_LANGUAGES = [
 ]
 MODELTRANSLATION_LANGUAGES = tuple(code for code, _name in CONTENT_LANGUAGES)
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
-MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# A record written in French shows in French to a Spanish reader until it is translated.
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "fr", "es")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -71,9 +71,10 @@ def _country_id_of(obj) -> int | None:
 def _organisation_id_of(obj) -> int | None:
     if obj is None:
         return None
-    # Compared by label so that this module needs no import of partners.
-    if getattr(getattr(obj, "_meta", None), "label_lower", "") == "partners.organisation":
-        return obj.pk
+    # Records of the partners' databases name their owner (``provider``, ``organisation``...).
+    owner_id = getattr(obj, "owner_organisation_id", None)
+    if owner_id is not None:
+        return owner_id
     return getattr(obj, "organisation_id", None)
 
 

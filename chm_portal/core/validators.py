@@ -1,7 +1,11 @@
 """Validators shared by every app's plain-text fields."""
 
+from collections.abc import Mapping
+
+import filetype
 import nh3
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,3 +21,37 @@ def validate_no_markup(value: str) -> None:
             _("Remove the HTML markup (text between “<” and “>”): this field takes plain text."),
             code="markup",
         )
+
+
+def validate_upload(file, *, allowed: Mapping[str, str], max_size: int) -> str:
+    """Return the MIME type of an acceptable upload, or raise a translated ValidationError.
+
+    ``allowed`` maps extensions to the MIME type the content must have. The content is identified
+    from its bytes (the ``filetype`` library), so a renamed executable or a web page saved as
+    ``report.pdf`` is refused whatever its name and declared type say.
+    """
+    if file.size > max_size:
+        # params rather than %: the message stays lazy and is translated when shown.
+        raise ValidationError(
+            _("The file is %(size)s; it may be at most %(limit)s."),
+            code="too_large",
+            params={"size": filesizeformat(file.size), "limit": filesizeformat(max_size)},
+        )
+    extension = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
+    if extension not in allowed:
+        raise ValidationError(
+            _("Upload a file of one of these types: %(extensions)s."),
+            code="extension_not_allowed",
+            params={"extensions": ", ".join(sorted(ext.upper() for ext in allowed))},
+        )
+    file.seek(0)
+    head = file.read(8192)
+    file.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime != allowed[extension]:
+        raise ValidationError(
+            _("The content of this file is not a %(extension)s file."),
+            code="content_mismatch",
+            params={"extension": extension.upper()},
+        )
+    return allowed[extension]

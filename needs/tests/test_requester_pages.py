@@ -743,7 +743,7 @@ def test_an_executable_renamed_pdf_is_refused(client, focal_point_a, draft_a, me
 
     assert response.status_code == 200
     assert response.context["attachment_form"].errors["file"]
-    assert "is not a PDF document" in response.content.decode()
+    assert "is not a PDF file" in response.content.decode()
     assert not NeedAttachment.objects.exists()
 
 
@@ -753,7 +753,7 @@ def test_a_file_over_10_mb_is_refused(client, focal_point_a, draft_a, media_root
     response = _upload(client, draft_a, "big.pdf", PDF_BYTES + b"0" * (11 * 1024 * 1024))
 
     assert response.status_code == 200
-    assert "attachments may be at most 10" in response.content.decode()
+    assert "it may be at most 10" in response.content.decode()
     assert not NeedAttachment.objects.exists()
 
 

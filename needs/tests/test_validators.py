@@ -118,7 +118,7 @@ def test_ten_megabytes_are_accepted_one_byte_more_is_refused():
 
     assert refused.value.code == "too_large"
     assert refused.value.messages == [
-        "The file is 10.0\xa0MB; attachments may be at most 10.0\xa0MB."
+        "The file is 10.0\xa0MB; it may be at most 10.0\xa0MB."
     ]
 
 
