@@ -9,3 +9,6 @@ class PartnersConfig(AppConfig):
 
     name = "partners"
     verbose_name = _("Partners")
+
+    def ready(self) -> None:
+        from . import databases  # noqa: F401  (registers the partners' databases)

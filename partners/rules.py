@@ -30,3 +30,35 @@ rules.add_perm(
 rules.add_perm("partners.change_organisation", is_organisation_admin | is_helpdesk_or_site_admin)
 rules.add_perm("partners.manage_members", is_organisation_admin | is_helpdesk_or_site_admin)
 rules.add_perm("partners.approve_organisation", is_helpdesk_or_site_admin)
+
+
+@rules.predicate
+def is_public_record(user, obj) -> bool:
+    """The record is published (or in another public status) by an approved organisation."""
+    return obj is not None and getattr(obj, "is_public", False)
+
+
+# The partners' databases. Members of the owning organisation (any role) prepare, edit, publish
+# and close its records; the help desk moderates all of them; the public sees public records.
+RECORD_MODELS = (
+    "offer",
+    "initiative",
+    "resource",
+    "opportunity",
+    "event",
+    "partnershipagreement",
+)
+for _model in RECORD_MODELS:
+    rules.add_perm(
+        f"partners.view_{_model}",
+        is_public_record | is_organisation_member | is_helpdesk_or_site_admin,
+    )
+    # ``add`` is asked about the organisation the record would belong to.
+    rules.add_perm(f"partners.add_{_model}", is_organisation_member | is_helpdesk_or_site_admin)
+    rules.add_perm(f"partners.change_{_model}", is_organisation_member | is_helpdesk_or_site_admin)
+    rules.add_perm(f"partners.delete_{_model}", is_organisation_admin | is_helpdesk_or_site_admin)
+
+# Applications: the applicant sees theirs; the help desk and the organisation review them (staff
+# review the portal's own programme).
+rules.add_perm("partners.review_applications", is_organisation_member | is_helpdesk_or_site_admin)
+rules.add_perm("partners.manage_harvest", is_helpdesk_or_site_admin)

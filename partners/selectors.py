@@ -1,10 +1,19 @@
 """Reads: functions returning QuerySets with their related rows loaded."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from chm_portal.accounts.predicates import is_helpdesk_or_site_admin
 
-from .models import Membership, Organisation
+from .models import (
+    Event,
+    Initiative,
+    Membership,
+    Offer,
+    Opportunity,
+    Organisation,
+    PartnershipAgreement,
+    Resource,
+)
 
 
 def organisations_public() -> QuerySet[Organisation]:
@@ -48,3 +57,186 @@ def memberships_of_organisation(*, organisation: Organisation) -> QuerySet[Membe
         .select_related("user")
         .order_by("role", "user__full_name")
     )
+
+
+# --- The public databases -------------------------------------------------------------------------
+def organisations_for_list() -> QuerySet[Organisation]:
+    """Approved organisations with what their list and exports show, by name."""
+    return (
+        organisations_public()
+        .select_related("country__region")
+        .prefetch_related(
+            "targets",
+            "thematic_areas",
+            "support_types",
+            "languages",
+            "countries_of_operation",
+            "regions_of_operation",
+        )
+        .order_by("name", "pk")
+    )
+
+
+def _public(model) -> QuerySet:
+    return model.objects.public()
+
+
+def offers_for_list() -> QuerySet[Offer]:
+    """Public offers, newest first, with provider and vocabularies loaded."""
+    return (
+        _public(Offer)
+        .select_related("provider__organisation_type", "provider__country")
+        .prefetch_related(
+            "support_types",
+            "thematic_areas",
+            "targets",
+            "capacity_levels",
+            "languages",
+            "eligible_countries",
+            "eligible_regions",
+            "eligible_groups",
+        )
+        .order_by(F("published_at").desc(nulls_last=True), "-pk")
+    )
+
+
+def initiatives_for_list() -> QuerySet[Initiative]:
+    return (
+        _public(Initiative)
+        .select_related("organisation")
+        .prefetch_related("partner_organisations", "countries", "targets", "thematic_areas")
+        .order_by(F("start_date").desc(nulls_last=True), "-pk")
+    )
+
+
+def resources_for_list() -> QuerySet[Resource]:
+    return (
+        _public(Resource)
+        .select_related("organisation", "resource_type")
+        .prefetch_related("languages", "targets", "thematic_areas")
+        .order_by(F("published_at").desc(nulls_last=True), "-pk")
+    )
+
+
+def opportunities_for_list() -> QuerySet[Opportunity]:
+    """Public opportunities, the nearest deadline first (closed ones after the open ones)."""
+    return (
+        _public(Opportunity)
+        .select_related("organisation", "opportunity_type")
+        .prefetch_related(
+            "targets",
+            "thematic_areas",
+            "languages",
+            "eligible_countries",
+            "eligible_regions",
+            "eligible_groups",
+        )
+        .order_by("status", "deadline", "pk")
+    )
+
+
+def events_for_list() -> QuerySet[Event]:
+    """Public events in date order."""
+    return (
+        _public(Event)
+        .select_related("organisation", "event_type", "country")
+        .prefetch_related("languages", "targets", "thematic_areas")
+        .order_by("starts_at", "pk")
+    )
+
+
+def agreements_for_list() -> QuerySet[PartnershipAgreement]:
+    return (
+        _public(PartnershipAgreement)
+        .select_related("organisation__organisation_type")
+        .order_by("-signed_on", "-pk")
+    )
+
+
+# --- Pages of one record (any status: the view checks who may open it) ----------------------------
+def organisations_for_page() -> QuerySet[Organisation]:
+    return Organisation.objects.select_related(
+        "organisation_type", "country__region"
+    ).prefetch_related(
+        "targets",
+        "thematic_areas",
+        "support_types",
+        "languages",
+        "countries_of_operation",
+        "regions_of_operation",
+    )
+
+
+def offers_for_page() -> QuerySet[Offer]:
+    return Offer.objects.select_related(
+        "provider__organisation_type", "provider__country"
+    ).prefetch_related(
+        "support_types",
+        "thematic_areas",
+        "targets",
+        "capacity_levels",
+        "languages",
+        "eligible_countries",
+        "eligible_regions",
+        "eligible_groups",
+    )
+
+
+def initiatives_for_page() -> QuerySet[Initiative]:
+    return Initiative.objects.select_related("organisation").prefetch_related(
+        "partner_organisations", "countries", "targets", "thematic_areas"
+    )
+
+
+def resources_for_page() -> QuerySet[Resource]:
+    return Resource.objects.select_related("organisation", "resource_type").prefetch_related(
+        "languages", "targets", "thematic_areas"
+    )
+
+
+def opportunities_for_page() -> QuerySet[Opportunity]:
+    return Opportunity.objects.select_related("organisation", "opportunity_type").prefetch_related(
+        "targets",
+        "thematic_areas",
+        "languages",
+        "eligible_countries",
+        "eligible_regions",
+        "eligible_groups",
+    )
+
+
+def events_for_page() -> QuerySet[Event]:
+    return Event.objects.select_related("organisation", "event_type", "country").prefetch_related(
+        "languages", "targets", "thematic_areas"
+    )
+
+
+def agreements_for_page() -> QuerySet[PartnershipAgreement]:
+    return PartnershipAgreement.objects.select_related("organisation__organisation_type")
+
+
+def public_records_of_organisation(organisation: Organisation) -> dict[str, list]:
+    """The latest public records of an organisation, by database key (five of each)."""
+    limit = 5
+    return {
+        "offers": list(Offer.objects.public().filter(provider=organisation)[:limit]),
+        "initiatives": list(Initiative.objects.public().filter(organisation=organisation)[:limit]),
+        "resources": list(Resource.objects.public().filter(organisation=organisation)[:limit]),
+        "opportunities": list(
+            Opportunity.objects.public().filter(organisation=organisation)[:limit]
+        ),
+        "events": list(Event.objects.public().filter(organisation=organisation)[:limit]),
+    }
+
+
+def public_counts() -> dict[str, int]:
+    """How many public records each database holds (one query per database)."""
+    return {
+        "organisations": organisations_public().count(),
+        "offers": Offer.objects.public().count(),
+        "initiatives": Initiative.objects.public().count(),
+        "resources": Resource.objects.public().count(),
+        "opportunities": Opportunity.objects.public().count(),
+        "events": Event.objects.public().count(),
+        "agreements": PartnershipAgreement.objects.public().count(),
+    }

@@ -1,9 +1,29 @@
 from django.urls import path
 
-from . import views
+from chm_portal.core.databases import database_urls
+
+from .databases import PARTNER_DATABASES
+from .views import public
 
 app_name = "partners"
 
 urlpatterns = [
-    path("", views.IndexView.as_view(), name="index"),
+    path("", public.IndexView.as_view(), name="index"),
+    # Lists, exports and feeds of every database: <key>/, <key>/export.csv, <key>/feed/...
+    *(pattern for database in PARTNER_DATABASES for pattern in database_urls(database)),
+    path(
+        "organisations/<int:pk>/",
+        public.OrganisationDetailView.as_view(),
+        name="organisation_detail",
+    ),
+    path("offers/<int:pk>/", public.OfferDetailView.as_view(), name="offer_detail"),
+    path("initiatives/<int:pk>/", public.InitiativeDetailView.as_view(), name="initiative_detail"),
+    path("resources/<int:pk>/", public.ResourceDetailView.as_view(), name="resource_detail"),
+    path(
+        "opportunities/<int:pk>/",
+        public.OpportunityDetailView.as_view(),
+        name="opportunity_detail",
+    ),
+    path("events/<int:pk>/", public.EventDetailView.as_view(), name="event_detail"),
+    path("agreements/<int:pk>/", public.AgreementDetailView.as_view(), name="agreement_detail"),
 ]

@@ -12,7 +12,14 @@ from chm_portal.accounts.models import User
 from chm_portal.accounts.predicates import forget_cached_roles
 from chm_portal.vocabularies.models import Country, OrganisationType
 
-from .models import Membership, Organisation
+from ..models import Membership, Organisation
+
+__all__ = [
+    "membership_add",
+    "organisation_approve",
+    "organisation_register",
+    "organisation_reject",
+]
 
 _CHECKED_FIELDS = {"name", "acronym", "website"}
 

@@ -1,0 +1,1 @@
+"""Views of the partners area: public databases (``public``), and more."""
