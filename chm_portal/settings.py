@@ -299,6 +299,22 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "chm_portal.accounts.tasks.remind_pending_role_requests",
         "schedule": timedelta(days=1),
     },
+    "partners-close-expired-records": {
+        "task": "partners.tasks.close_expired_records",
+        "schedule": timedelta(hours=1),
+    },
+    "partners-harvest-due-sources": {
+        "task": "partners.tasks.harvest_due_sources",
+        "schedule": timedelta(hours=1),
+    },
+    "alerts-send-saved-search-digests": {
+        "task": "chm_portal.alerts.tasks.send_saved_search_digests",
+        "schedule": timedelta(hours=1),
+    },
+    "alerts-send-deadline-reminders": {
+        "task": "chm_portal.alerts.tasks.send_deadline_reminders",
+        "schedule": timedelta(hours=6),
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------

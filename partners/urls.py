@@ -1,14 +1,20 @@
-from django.urls import path
+from django.urls import include, path
 
 from chm_portal.core.databases import database_urls
 
 from .databases import PARTNER_DATABASES
-from .views import public
+from .views import engagement, manage, organisations, public
 
 app_name = "partners"
 
 urlpatterns = [
     path("", public.IndexView.as_view(), name="index"),
+    # Registration, profile, members and invitations of organisations.
+    path("", include(organisations.urlpatterns)),
+    # Members' pages to create, edit, publish and close their organisations' records.
+    path("", include(manage.urlpatterns)),
+    # Downloads, applications, calendar and iCalendar feed.
+    path("", include(engagement.urlpatterns)),
     # Lists, exports and feeds of every database: <key>/, <key>/export.csv, <key>/feed/...
     *(pattern for database in PARTNER_DATABASES for pattern in database_urls(database)),
     path(

@@ -4,14 +4,33 @@ Reference data (countries, organisation types) is loaded by the vocabularies dat
 factories for it get the existing row by code, or create one when a test needs an unknown code.
 """
 
+import datetime
+
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from chm_portal.accounts.models import FocalPoint, RoleRequest, User
 from chm_portal.accounts.roles import STAFF_ROLE_GROUPS, FocalPointKind, Role
-from chm_portal.vocabularies.models import Country, OrganisationType
-from partners.models import Membership, Organisation
+from chm_portal.vocabularies.models import (
+    Country,
+    EventType,
+    OpportunityType,
+    OrganisationType,
+    ResourceType,
+)
+from partners.models import (
+    Event,
+    Initiative,
+    Membership,
+    Offer,
+    Opportunity,
+    Organisation,
+    PartnershipAgreement,
+    RecordStatus,
+    Resource,
+)
 
 # The password of every person the factories create.
 PASSWORD = "correct-horse-battery-staple"
@@ -120,3 +139,76 @@ class RoleRequestFactory(factory.django.DjangoModelFactory):
             kwargs["country"] = None
             kwargs["focal_point_kind"] = ""
         return kwargs
+
+
+# --- Records of the partners' databases (published by default) -----------------------------------
+def _term(model, code: str):
+    return factory.LazyFunction(lambda: model.objects.get(code=code))
+
+
+class _PartnerRecordFactory(factory.django.DjangoModelFactory):
+    title = factory.Sequence(lambda n: f"Record {n}")
+    description = "A record of the partners' databases."
+    language = "en"
+    status = RecordStatus.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class OfferFactory(_PartnerRecordFactory):
+    class Meta:
+        model = Offer
+
+    title = factory.Sequence(lambda n: f"Offer of support {n}")
+    provider = factory.SubFactory(OrganisationFactory)
+
+
+class InitiativeFactory(_PartnerRecordFactory):
+    class Meta:
+        model = Initiative
+
+    title = factory.Sequence(lambda n: f"Initiative {n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class ResourceFactory(_PartnerRecordFactory):
+    class Meta:
+        model = Resource
+
+    title = factory.Sequence(lambda n: f"Resource {n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    resource_type = _term(ResourceType, "toolkit")
+    url = "https://resources.example.org/toolkit.pdf"
+
+
+class OpportunityFactory(_PartnerRecordFactory):
+    class Meta:
+        model = Opportunity
+
+    title = factory.Sequence(lambda n: f"Opportunity {n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    opportunity_type = _term(OpportunityType, "fellowship")
+    deadline = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+    link = "https://opportunities.example.org/apply"
+
+
+class EventFactory(_PartnerRecordFactory):
+    class Meta:
+        model = Event
+
+    title = factory.Sequence(lambda n: f"Event {n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    event_type = _term(EventType, "workshop")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
+    ends_at = factory.LazyAttribute(lambda event: event.starts_at + datetime.timedelta(hours=8))
+    time_zone = "Africa/Nairobi"
+    is_online = True
+
+
+class PartnershipAgreementFactory(_PartnerRecordFactory):
+    class Meta:
+        model = PartnershipAgreement
+
+    title = factory.Sequence(lambda n: f"Agreement {n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = PartnershipAgreement.Kind.SUPPORT_NETWORK
+    signed_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=60))

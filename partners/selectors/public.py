@@ -4,7 +4,7 @@ from django.db.models import F, Q, QuerySet
 
 from chm_portal.accounts.predicates import is_helpdesk_or_site_admin
 
-from .models import (
+from ..models import (
     Event,
     Initiative,
     Membership,

@@ -1,0 +1,1 @@
+"""Forms of the partners app: organisations, records, engagement (downloads, applications)."""

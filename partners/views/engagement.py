@@ -1,0 +1,5 @@
+"""Views: engagement."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

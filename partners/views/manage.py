@@ -1,0 +1,5 @@
+"""Views: manage."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

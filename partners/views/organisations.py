@@ -1,0 +1,5 @@
+"""Views: organisations."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
