@@ -9,3 +9,6 @@ class NeedsConfig(AppConfig):
 
     name = "needs"
     verbose_name = _("Needs")
+
+    def ready(self) -> None:
+        from . import databases  # noqa: F401  (registers the registry of requests)

@@ -10,16 +10,24 @@ means any of the values; different parameters must all hold. An unknown code is 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import django_filters
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from chm_portal.core.search import apply_full_text_search
+from chm_portal.core.faceting import (
+    ChoiceFacet,
+    CountryGroupFacet,
+    FacetedFilterSet,
+    MultipleIntegerField,
+    RegionFacet,
+    TargetFacet,
+    TermFacet,
+    YearFacet,
+)
 from chm_portal.vocabularies.models import (
     COUNTRY_GROUP_FLAGS,
     CapacityLevel,
@@ -50,32 +58,6 @@ NEED_SEARCH_FIELDS = {
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
-class MultipleIntegerField(forms.Field):
-    """Several whole numbers from a repeated parameter (``?year=2025&year=2026``)."""
-
-    widget = forms.SelectMultiple
-    default_error_messages = {"invalid": _("Enter whole numbers.")}
-
-    def __init__(self, *, min_value: int, max_value: int, **kwargs: Any) -> None:
-        self.min_value, self.max_value = min_value, max_value
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> list[int]:
-        if value in self.empty_values:
-            return []
-        values = value if isinstance(value, list | tuple) else [value]
-        try:
-            return sorted({int(str(item).strip()) for item in values})
-        except ValueError as error:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
-
-    def validate(self, value: list[int]) -> None:
-        super().validate(value)
-        for number in value:
-            MinValueValidator(self.min_value)(number)
-            MaxValueValidator(self.max_value)(number)
-
-
 class MultipleIntegerFilter(django_filters.Filter):
     field_class = MultipleIntegerField
 
@@ -97,7 +79,7 @@ def _having_any(queryset: QuerySet[Need], relation: str, values: Iterable) -> Qu
     return queryset.filter(pk__in=Need.objects.filter(**{f"{relation}__in": values}).values("pk"))
 
 
-class NeedFilterSet(django_filters.FilterSet):
+class NeedFilterSet(FacetedFilterSet):
     """Requests for assistance by text, place, country group, GBF target, vocabulary, status,
     year and language.
 
@@ -178,6 +160,8 @@ class NeedFilterSet(django_filters.FilterSet):
         "filter_language",
     )
 
+    search_fields = NEED_SEARCH_FIELDS
+
     class Meta:
         model = Need
         fields: list[str] = []
@@ -201,11 +185,10 @@ class NeedFilterSet(django_filters.FilterSet):
         ]
 
     # --- Filters ---------------------------------------------------------------------------------
-    def filter_search(self, queryset: QuerySet[Need], name: str, value: str) -> QuerySet[Need]:
-        """Full-text search, the most relevant first, stemmed in the language asked for."""
+    def search_language(self) -> str | None:
+        """Stemming in the language asked for when one language is filtered by."""
         languages = self.form.cleaned_data.get("language") or []
-        language = languages[0].code if len(languages) == 1 else None
-        return apply_full_text_search(queryset, value, fields=NEED_SEARCH_FIELDS, language=language)
+        return languages[0].code if len(languages) == 1 else None
 
     def filter_country(
         self, queryset: QuerySet[Need], name: str, value: QuerySet
@@ -271,28 +254,6 @@ class NeedFilterSet(django_filters.FilterSet):
             return queryset
         return queryset.filter(language__in=[language.code for language in value])
 
-    # --- For faceted lists ---------------------------------------------------------------------
-    def qs_without(self, name: str) -> QuerySet[Need]:
-        """The list filtered by every valid parameter except ``name``.
-
-        Facet counts of a parameter are computed on it, so that the other values of that
-        parameter stay on offer (ticking a second country widens the list).
-        """
-        queryset = self.queryset.all()
-        for filter_name, value in self.form.cleaned_data.items():
-            if filter_name != name:
-                queryset = self.filters[filter_name].filter(queryset, value)
-        return queryset
-
-    def selected(self) -> dict[str, list]:
-        """The valid values asked for, by parameter: model records, status codes or years."""
-        selected = {}
-        for name, value in self.form.cleaned_data.items():
-            if not value:  # a QuerySet here is already evaluated: no query
-                continue
-            selected[name] = [value] if isinstance(value, str) else list(value)
-        return selected
-
 
 class AssessmentFilterSet(django_filters.FilterSet):
     """Capacity assessments by country code, cycle and status."""
@@ -312,3 +273,31 @@ class AssessmentFilterSet(django_filters.FilterSet):
     class Meta:
         model = Assessment
         fields = ["country", "cycle", "status"]
+
+
+# The facets of the public registry, in the order the page shows them (one query each, two for
+# country groups).
+NEED_FACETS = (
+    TermFacet("country", _("Country"), model=Country, path="country", reverse="needs"),
+    RegionFacet("region", _("Region"), path="country", reverse="countries_in_region__needs"),
+    CountryGroupFacet("group", _("Country group"), path="country"),
+    TargetFacet("target", _("GBF target"), model=GBFTarget, path="targets", reverse="needs"),
+    TermFacet(
+        "thematic_area",
+        _("Thematic area"),
+        model=ThematicArea,
+        path="thematic_areas",
+        reverse="needs",
+        ordering=("position", "code"),
+    ),
+    TermFacet(
+        "support_type",
+        _("Support type"),
+        model=SupportType,
+        path="support_types",
+        reverse="needs",
+        ordering=("position", "code"),
+    ),
+    ChoiceFacet("status", _("Status"), field="status", choices=Need.Status.choices),
+    YearFacet("year", _("Year published"), field=Coalesce("published_at", "submitted_at")),
+)

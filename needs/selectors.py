@@ -4,7 +4,6 @@ Other sections are appended by the registry (public search, facets) as it grows.
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from django.db.models import (
     Avg,
@@ -20,20 +19,16 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractYear, NullIf
+from django.db.models.functions import Cast, Coalesce, NullIf
 
 from chm_portal.accounts.models import User
 from chm_portal.accounts.predicates import focal_point_country_ids, is_helpdesk_or_site_admin
+from chm_portal.core.faceting import FacetValue
 from chm_portal.vocabularies.models import (
-    COUNTRY_GROUP_FLAGS,
     Country,
-    CountryGroup,
-    GBFTarget,
-    Region,
-    SupportType,
-    ThematicArea,
 )
 
+from .filtersets import NEED_FACETS
 from .models import (
     PUBLIC_STATUSES,
     Assessment,
@@ -214,28 +209,6 @@ def need_for_page() -> QuerySet[Need]:
     )
 
 
-@dataclass(frozen=True)
-class FacetValue:
-    """One value of a facet of a list: its code, its label and how many rows have it."""
-
-    code: str
-    label: str
-    count: int
-
-
-# The facets of the registry, in the order the page shows them.
-REGISTRY_FACETS = (
-    "country",
-    "region",
-    "group",
-    "target",
-    "thematic_area",
-    "support_type",
-    "status",
-    "year",
-)
-
-
 def need_registry_facets(
     queryset: QuerySet[Need], *, querysets: Mapping[str, QuerySet[Need]] | None = None
 ) -> dict[str, list[FacetValue]]:
@@ -243,82 +216,10 @@ def need_registry_facets(
     target, thematic area, support type, status and year (of publication, else submission).
 
     ``querysets`` may give, per facet, the list to count in instead (the registry counts each
-    facet in the list filtered by every other facet). Counting is done by the database: nine
-    queries whatever the number of rows, each grouping the requests of a subquery.
+    facet in the list filtered by every other facet). Counting is done by the database.
     """
     querysets = querysets or {}
-
-    def ids(facet: str):
-        return querysets.get(facet, queryset).order_by().values("pk")
-
-    def terms(model, relation: str, facet: str, label, *order: str, **conditions):
-        """Terms of a vocabulary with the number of requests having each (one query)."""
-        rows = (
-            model.objects.filter(**{f"{relation}__in": ids(facet)}, **conditions)
-            .annotate(facet_count=Count(relation, distinct=True))
-            .order_by(*order)
-        )
-        return [FacetValue(row.code, label(row), row.facet_count) for row in rows]
-
-    def by_count(values: list[FacetValue]) -> list[FacetValue]:
-        return sorted(values, key=lambda value: (-value.count, value.label.casefold()))
-
-    def name(term) -> str:
-        return term.name
-
-    facets: dict[str, list[FacetValue]] = {
-        "country": by_count(terms(Country, "needs", "country", name)),
-        "region": by_count(
-            terms(Region, "countries_in_region__needs", "region", name, level=Region.Level.REGION)
-        ),
-    }
-
-    group_counts = Need.objects.filter(pk__in=ids("group")).aggregate(
-        **{
-            code: Count("pk", filter=Q(**{f"country__{flag}": True}))
-            for code, flag in COUNTRY_GROUP_FLAGS.items()
-        }
-    )
-    group_names = {
-        group.code: group.name
-        for group in CountryGroup.objects.filter(code__in=COUNTRY_GROUP_FLAGS)
-    }
-    facets["group"] = [
-        FacetValue(code, group_names.get(code, code), group_counts[code])
-        for code in COUNTRY_GROUP_FLAGS
-        if group_counts[code]
-    ]
-    facets["target"] = terms(
-        GBFTarget, "needs", "target", lambda target: f"{target.code} {target.title}", "number"
-    )
-    facets["thematic_area"] = terms(
-        ThematicArea, "needs", "thematic_area", name, "position", "code"
-    )
-    facets["support_type"] = terms(SupportType, "needs", "support_type", name, "position", "code")
-
-    status_counts = dict(
-        Need.objects.filter(pk__in=ids("status"))
-        .order_by()
-        .values_list("status")
-        .annotate(facet_count=Count("pk", distinct=True))
-    )
-    facets["status"] = [
-        FacetValue(status, str(label), status_counts[status])
-        for status, label in Need.Status.choices
-        if status in status_counts
-    ]
-
-    year_counts = (
-        Need.objects.filter(pk__in=ids("year"))
-        .annotate(facet_year=ExtractYear(Coalesce("published_at", "submitted_at")))
-        .exclude(facet_year__isnull=True)
-        .order_by()
-        .values_list("facet_year")
-        .annotate(facet_count=Count("pk", distinct=True))
-        .order_by("-facet_year")
-    )
-    facets["year"] = [FacetValue(str(year), str(year), count) for year, count in year_counts]
-    return facets
+    return {facet.name: facet.counts(querysets.get(facet.name, queryset)) for facet in NEED_FACETS}
 
 
 # --- Assessments in the API ---------------------------------------------------------------------

@@ -81,19 +81,24 @@ def _status_facet(model) -> ChoiceFacet:
     )
 
 
-def _common_facets(model, *, language: bool = True) -> list:
+def _common_facets(reverse: str, *, language: bool = True) -> list:
+    """Target, thematic area and language facets of a record type whose vocabularies name it
+    ``reverse`` (e.g. ``"offers"``)."""
     facets = [
-        TargetFacet("target", _("GBF target"), model=GBFTarget, path="targets"),
+        TargetFacet("target", _("GBF target"), model=GBFTarget, path="targets", reverse=reverse),
         TermFacet(
             "thematic_area",
             _("Thematic area"),
             model=ThematicArea,
             path="thematic_areas",
+            reverse=reverse,
             ordering=("position", "code"),
         ),
     ]
     if language:
-        facets.append(TermFacet("language", _("Language"), model=Language, path="languages"))
+        facets.append(
+            TermFacet("language", _("Language"), model=Language, path="languages", reverse=reverse)
+        )
     return facets
 
 
@@ -498,11 +503,23 @@ ORGANISATIONS = register(
                 _("Type of organisation"),
                 model=OrganisationType,
                 path="organisation_type",
+                reverse="organisations",
                 ordering=("position", "code"),
             ),
-            RegionFacet("region", _("Region"), path="country"),
+            RegionFacet(
+                "region",
+                _("Region"),
+                path="country",
+                reverse="countries_in_region__headquartered_organisations",
+            ),
             CountryGroupFacet("group", _("Country group"), path="country"),
-            TermFacet("country", _("Headquarters country"), model=Country, path="country"),
+            TermFacet(
+                "country",
+                _("Headquarters country"),
+                model=Country,
+                path="country",
+                reverse="headquartered_organisations",
+            ),
             TargetFacet("target", _("GBF target"), model=GBFTarget, path="targets"),
             TermFacet(
                 "thematic_area",
@@ -547,14 +564,16 @@ OFFERS = register(
                 _("Support type"),
                 model=SupportType,
                 path="support_types",
+                reverse="offers",
                 ordering=("position", "code"),
             ),
-            *_common_facets(Offer),
+            *_common_facets("offers"),
             TermFacet(
                 "provider_type",
                 _("Type of provider"),
                 model=OrganisationType,
                 path="provider__organisation_type",
+                reverse="organisations__offers",
                 ordering=("position", "code"),
             ),
             ChoiceFacet("cost", _("Cost"), field="cost", choices=Offer.Cost.choices),
@@ -582,7 +601,7 @@ INITIATIVES = register(
         facets=[
             RegionFacet("region", _("Region"), path="countries"),
             CountryGroupFacet("group", _("Country group"), path="countries"),
-            *_common_facets(Initiative, language=False),
+            *_common_facets("initiatives", language=False),
             ChoiceFacet("stage", _("Stage"), field="stage", choices=Initiative.Stage.choices),
             YearFacet("start_year", _("Start year"), field="start_date"),
         ],
@@ -611,9 +630,10 @@ RESOURCES = register(
                 _("Type of resource"),
                 model=ResourceType,
                 path="resource_type",
+                reverse="resources",
                 ordering=("position", "code"),
             ),
-            *_common_facets(Resource),
+            *_common_facets("resources"),
             ChoiceFacet("licence", _("Licence"), field="licence", choices=Resource.Licence.choices),
         ],
         url_namespace="partners",
@@ -641,9 +661,10 @@ OPPORTUNITIES = register(
                 _("Type of opportunity"),
                 model=OpportunityType,
                 path="opportunity_type",
+                reverse="opportunities",
                 ordering=("position", "code"),
             ),
-            *_common_facets(Opportunity),
+            *_common_facets("opportunities"),
             _status_facet(Opportunity),
             YearFacet("deadline_year", _("Deadline year"), field="deadline"),
         ],
@@ -672,6 +693,7 @@ EVENTS = register(
                 _("Type of event"),
                 model=EventType,
                 path="event_type",
+                reverse="events",
                 ordering=("position", "code"),
             ),
             RegionFacet("region", _("Region"), path="country"),
@@ -681,7 +703,7 @@ EVENTS = register(
                 field="is_online",
                 choices=[(True, _("Online")), (False, _("In person"))],
             ),
-            *_common_facets(Event),
+            *_common_facets("events"),
             YearFacet("event_year", _("Year of the event"), field="starts_at"),
         ],
         url_namespace="partners",
@@ -715,6 +737,7 @@ AGREEMENTS = register(
                 _("Type of organisation"),
                 model=OrganisationType,
                 path="organisation__organisation_type",
+                reverse="organisations__agreements",
                 ordering=("position", "code"),
             ),
             YearFacet("signed_year", _("Year signed"), field="signed_on"),

@@ -10,7 +10,7 @@ saved searches with their digests. Each app registers its databases when it load
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +49,12 @@ class Database:
     # A record as exported to JSON (and, one column per key of ``record_keys``, to CSV).
     record: Callable[[HttpRequest, Any], dict[str, Any]]
     record_keys: Sequence[str]
+    # Exports may load more than the page (default: ``queryset``).
+    export_queryset: Callable[[], QuerySet] | None = None
+    # CSV columns, when they are not one per record key.
+    csv_columns: Callable[[HttpRequest], Sequence[Column]] | None = None
+    # URL names of "list", "export_csv", "export_json" and "feed" (default: "<key>_<view>").
+    url_names: Mapping[str, str] | None = None
     # The date that makes a record "new" (feeds, digests); ordering of feeds, newest first.
     date_field: str = "published_at"
     list_template: str = "includes/database/list.html"
@@ -64,7 +70,8 @@ class Database:
     filterset_kwargs: Callable[[HttpRequest], dict[str, Any]] = field(default=lambda request: {})
 
     def url_name(self, view: str) -> str:
-        return f"{self.url_namespace}:{self.key}_{view}"
+        name = (self.url_names or {}).get(view, f"{self.key}_{view}")
+        return f"{self.url_namespace}:{name}"
 
     def list_url(self, query_string: str = "") -> str:
         return with_query(reverse(self.url_name("list")), query_string)
@@ -185,9 +192,14 @@ class DatabaseExportView(View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         database = self.database
-        filterset = database.filterset(request.GET, request)
+        queryset = database.export_queryset() if database.export_queryset else None
+        filterset = database.filterset(request.GET, request, queryset=queryset)
         if not filterset.is_valid():
             return _filter_errors(filterset)
+        if self.format == "csv" and database.csv_columns:
+            return stream_csv(
+                filterset.qs, database.csv_columns(request), _export_filename(database, "csv")
+            )
         if self.format == "csv":
             records = (database.record(request, row) for row in iterate_rows(filterset.qs))
             return stream_csv(

@@ -275,7 +275,8 @@ class TermFacet(Facet):
     """Counts of the terms (vocabulary, countries, organisations) related through ``path``.
 
     ``label`` names a term (default: its ``name``); ``ordering`` orders the terms (default: the
-    most frequent first).
+    most frequent first). With ``reverse``, the query path from the term back to the rows (e.g.
+    ``"offers"``), the counts and the terms come in one query instead of two.
     """
 
     def __init__(
@@ -285,15 +286,28 @@ class TermFacet(Facet):
         *,
         model: type[Model],
         path: str,
+        reverse: str | None = None,
         label: Callable[[Any], str] | None = None,
         ordering: Sequence[str] | None = None,
         code_field: str = "code",
     ) -> None:
         super().__init__(name, legend)
-        self.model, self.path, self.ordering, self.code_field = model, path, ordering, code_field
+        self.model, self.path, self.reverse = model, path, reverse
+        self.ordering, self.code_field = ordering, code_field
         self.label = label or (lambda term: str(term.name))
 
+    def _value(self, term, count: int) -> FacetValue:
+        return FacetValue(str(getattr(term, self.code_field)), self.label(term), count)
+
     def counts(self, queryset: QuerySet) -> list[FacetValue]:
+        if self.reverse:
+            terms = self.model._default_manager.filter(
+                **{f"{self.reverse}__in": queryset.order_by().values("pk")}
+            ).annotate(facet_count=Count(self.reverse, distinct=True))
+            if self.ordering:
+                terms = terms.order_by(*self.ordering)
+            values = [self._value(term, term.facet_count) for term in terms]
+            return values if self.ordering else _by_count(values)
         key = f"{self.path}__{self.code_field}"
         counted = dict(
             queryset.order_by()
@@ -306,14 +320,7 @@ class TermFacet(Facet):
         terms = self.model._default_manager.filter(**{f"{self.code_field}__in": counted})
         if self.ordering:
             terms = terms.order_by(*self.ordering)
-        values = [
-            FacetValue(
-                str(getattr(term, self.code_field)),
-                self.label(term),
-                counted[getattr(term, self.code_field)],
-            )
-            for term in terms
-        ]
+        values = [self._value(term, counted[getattr(term, self.code_field)]) for term in terms]
         return values if self.ordering else _by_count(values)
 
     def label_of(self, value: Any) -> str:
@@ -323,12 +330,15 @@ class TermFacet(Facet):
 class TargetFacet(TermFacet):
     """GBF targets in their order, named by code and title, shown by code on chips."""
 
-    def __init__(self, name: str, legend: str, *, model: type[Model], path: str) -> None:
+    def __init__(
+        self, name: str, legend: str, *, model: type[Model], path: str, reverse: str | None = None
+    ) -> None:
         super().__init__(
             name,
             legend,
             model=model,
             path=path,
+            reverse=reverse,
             label=lambda target: f"{target.code} {target.title}",
             ordering=("number",),
         )
@@ -338,13 +348,25 @@ class TargetFacet(TermFacet):
 
 
 class RegionFacet(Facet):
-    """Counts by UN M49 region (the top level) of the country at ``path``."""
+    """Counts by UN M49 region (the top level) of the country at ``path``.
 
-    def __init__(self, name: str, legend: str, *, path: str) -> None:
+    With ``reverse``, the path from a region to the rows through its countries (e.g.
+    ``"countries_in_region__needs"``), one query instead of two.
+    """
+
+    def __init__(self, name: str, legend: str, *, path: str, reverse: str | None = None) -> None:
         super().__init__(name, legend)
-        self.path = path
+        self.path, self.reverse = path, reverse
 
     def counts(self, queryset: QuerySet) -> list[FacetValue]:
+        if self.reverse:
+            regions = Region.objects.filter(
+                level=Region.Level.REGION,
+                **{f"{self.reverse}__in": queryset.order_by().values("pk")},
+            ).annotate(facet_count=Count(self.reverse, distinct=True))
+            return _by_count(
+                FacetValue(region.code, region.name, region.facet_count) for region in regions
+            )
         key = f"{self.path}__region__code"
         counted = dict(
             queryset.order_by()

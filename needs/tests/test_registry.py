@@ -70,7 +70,7 @@ def registry_need(
 
 
 def references(response) -> list[str]:
-    return [need.reference for need in response.context["needs"]]
+    return [need.reference for need in response.context["records"]]
 
 
 def streamed(response) -> str:
@@ -378,7 +378,7 @@ def test_search_finds_a_word_of_the_problem_statement(client, country_a):
 
     response = client.get(REGISTRY, {"q": "flamingos"})
 
-    assert [need.title for need in response.context["needs"]] == ["Wetlands"]
+    assert [need.title for need in response.context["records"]] == ["Wetlands"]
 
 
 def test_search_ranks_a_title_match_first(country_a):
@@ -487,7 +487,7 @@ def test_csv_export_parses_and_neutralises_formulas(client, country_a):
     response = client.get(reverse("needs:export_csv"))
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"].startswith('attachment; filename="needs-registry-')
+    assert response["Content-Disposition"].startswith('attachment; filename="needs-')
     [row] = csv_rows(response)
     assert row["title"] == "'=cmd()"
     assert row["targets"] == "GBF-T1;GBF-T6"

@@ -117,9 +117,7 @@ def test_ten_megabytes_are_accepted_one_byte_more_is_refused():
         validate_attachment(upload("atlas.pdf", SMALL_PDF + padding + b"\n"))
 
     assert refused.value.code == "too_large"
-    assert refused.value.messages == [
-        "The file is 10.0\xa0MB; it may be at most 10.0\xa0MB."
-    ]
+    assert refused.value.messages == ["The file is 10.0\xa0MB; it may be at most 10.0\xa0MB."]
 
 
 @pytest.mark.parametrize(
