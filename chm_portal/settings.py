@@ -54,11 +54,13 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "rules.apps.AutodiscoverRulesConfig",
     "django_celery_beat",
+    "import_export",
     "health_check",
     # The portal's own apps, from the most shared to the most specific.
     "chm_portal.core",
     "chm_portal.vocabularies",
     "chm_portal.accounts",
+    "chm_portal.alerts",
     "partners",
     "needs",
     "matchmaking",

@@ -9,6 +9,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from chm_portal.core import views as core_views
+from chm_portal.core.portal_search import PortalSearchView
 
 admin.site.site_header = _("CHM portal administration")
 admin.site.site_title = _("CHM portal admin")
@@ -26,6 +27,8 @@ urlpatterns += i18n_patterns(
     path("", core_views.HomeView.as_view(), name="home"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("chm_portal.accounts.urls")),
+    path("search/", PortalSearchView.as_view(), name="search"),
+    path("alerts/", include("chm_portal.alerts.urls", namespace="alerts")),
     path("reference/", include("chm_portal.vocabularies.urls")),
     path("needs/", include("needs.urls")),
     path("partners/", include("partners.urls")),

@@ -103,6 +103,8 @@ def _common_facets(reverse: str, *, language: bool = True) -> list:
 
 
 def _about_targets(record) -> list[dict[str, Any]]:
+    if not hasattr(record, "targets"):
+        return []
     return [
         {
             "@type": "DefinedTerm",
@@ -185,7 +187,9 @@ def initiative_json_ld(request: HttpRequest, initiative: Initiative) -> dict[str
     data = record_json_ld(request, initiative, "Project")
     data["funder"] = data.pop("provider")
     data["member"] = [
-        _provider(request, partner) for partner in initiative.partner_organisations.all()
+        _provider(request, partner)
+        for partner in initiative.partner_organisations.all()
+        if partner.is_approved
     ]
     data["areaServed"] = [country.name for country in initiative.countries.all()]
     if initiative.start_date:

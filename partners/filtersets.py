@@ -119,7 +119,8 @@ class PartnerRecordFilterSet(FacetedFilterSet):
         super().__init__(data, queryset, request=request, prefix=prefix)
         model = self._meta.model
         statuses = set(model.PUBLIC_STATUSES)
-        self.filters["status"].extra["choices"] = [
+        # On the field, not ``extra``: the field may already be built (and cached) by the schema.
+        self.filters["status"].field.choices = [
             (value, label) for value, label in RecordStatus.choices if value in statuses
         ]
 

@@ -6,6 +6,7 @@ The matrix is in docs/roles-and-permissions.md.
 import rules
 
 from chm_portal.accounts.predicates import (
+    is_content_reviewer,
     is_helpdesk_or_site_admin,
     is_organisation_admin,
     is_organisation_member,
@@ -48,14 +49,18 @@ RECORD_MODELS = (
     "event",
     "partnershipagreement",
 )
+# Content reviewers also check resources and events against the portal's quality standards.
+REVIEWED_MODELS = ("resource", "event")
 for _model in RECORD_MODELS:
+    moderators = is_helpdesk_or_site_admin
+    if _model in REVIEWED_MODELS:
+        moderators = moderators | is_content_reviewer
     rules.add_perm(
-        f"partners.view_{_model}",
-        is_public_record | is_organisation_member | is_helpdesk_or_site_admin,
+        f"partners.view_{_model}", is_public_record | is_organisation_member | moderators
     )
     # ``add`` is asked about the organisation the record would belong to.
     rules.add_perm(f"partners.add_{_model}", is_organisation_member | is_helpdesk_or_site_admin)
-    rules.add_perm(f"partners.change_{_model}", is_organisation_member | is_helpdesk_or_site_admin)
+    rules.add_perm(f"partners.change_{_model}", is_organisation_member | moderators)
     rules.add_perm(f"partners.delete_{_model}", is_organisation_admin | is_helpdesk_or_site_admin)
 
 # Applications: the applicant sees theirs; the help desk and the organisation review them (staff

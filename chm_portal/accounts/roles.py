@@ -87,6 +87,8 @@ STAFF_GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]] | str]
         ("partners", "partnershipagreement"): ("view", "add", "change", "delete"),
         ("partners", "harvestsource"): ("view", "add", "change", "delete"),
         ("partners", "harvestrun"): ("view",),
+        ("alerts", "savedsearch"): ("view",),
+        ("alerts", "follow"): ("view",),
         # Requests for assistance: the triage queue. Writes go through needs.services, whose
         # object rules (needs/rules.py) decide; these let the admin show the pages and inlines.
         ("needs", "need"): ("view", "change", "triage"),
@@ -145,3 +147,18 @@ def sync_staff_groups(apps) -> None:
                 )
             permissions = permission_model.objects.filter(wanted)
         group.permissions.add(*permissions)
+
+
+def sync_staff_groups_operation(apps, schema_editor) -> None:
+    """``RunPython`` body of the migrations that give the staff groups an app's permissions.
+
+    Permissions are created first: on a fresh database they would otherwise only exist after all
+    migrations (post_migrate).
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    sync_staff_groups(apps)

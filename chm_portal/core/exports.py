@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import gc
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -46,10 +47,19 @@ class _Echo:
 
 
 def iterate_rows(rows: Iterable[Any], *, chunk_size: int = CHUNK_SIZE) -> Iterator[Any]:
-    """The rows one by one; a QuerySet is read ``chunk_size`` rows at a time (prefetch kept)."""
-    if isinstance(rows, QuerySet):
-        return rows.iterator(chunk_size=chunk_size)
-    return iter(rows)
+    """The rows one by one; a QuerySet is read ``chunk_size`` rows at a time (prefetch kept).
+
+    Rows with prefetched relations hold reference cycles (row -> prefetched queryset -> row),
+    which only a full garbage collection frees: one runs after each chunk, so that a long export
+    keeps one chunk in memory rather than as many as the collector lets pile up.
+    """
+    if not isinstance(rows, QuerySet):
+        yield from rows
+        return
+    for number, row in enumerate(rows.iterator(chunk_size=chunk_size), start=1):
+        yield row
+        if number % chunk_size == 0:
+            gc.collect()
 
 
 def neutralise_formula(text: str) -> str:

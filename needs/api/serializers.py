@@ -11,7 +11,6 @@ client never believes it changed something it did not.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Model
@@ -22,6 +21,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from chm_portal.accounts.models import User
+from chm_portal.core.api.serializers import StrictSerializer as BaseStrictSerializer
 from chm_portal.vocabularies.api.serializers import CodeSlugField
 from chm_portal.vocabularies.models import (
     BeneficiaryType,
@@ -69,21 +69,8 @@ READ_ONLY_KEYS = {
 }
 
 
-class StrictSerializer(serializers.Serializer):
-    """Refuses keys it does not declare (400), naming read-only ones as such."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, Mapping):
-            writable = {name for name, field in self.fields.items() if not field.read_only}
-            unknown = sorted(set(data) - writable)
-            if unknown:
-                raise serializers.ValidationError(
-                    {
-                        name: [READ_ONLY_KEYS.get(name, _("Unknown field: it is not accepted."))]
-                        for name in unknown
-                    }
-                )
-        return super().to_internal_value(data)
+class StrictSerializer(BaseStrictSerializer):
+    read_only_keys = READ_ONLY_KEYS
 
 
 class CodeListField(serializers.ListField):

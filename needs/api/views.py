@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -25,7 +24,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import as_serializer_error
+
+from chm_portal.core.api.errors import ServiceErrorsMixin as BaseServiceErrorsMixin
 
 from .. import selectors, services
 from ..filtersets import AssessmentFilterSet, NeedFilterSet
@@ -40,19 +40,15 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
-def _api_field_name(name: str) -> str:
-    return s.MODEL_TO_API.get(name, name)
+class ServiceErrorsMixin(BaseServiceErrorsMixin):
+    """The services' errors over HTTP (see chm_portal/core/api/errors.py), and a workflow
+    transition no longer possible as 409."""
 
-
-class ServiceErrorsMixin:
-    """Turns the services' exceptions into API answers (see the module docstring)."""
+    api_field_names = s.MODEL_TO_API
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, TransitionNotAllowed):
             exc = Conflict(str(exc))
-        elif isinstance(exc, DjangoValidationError):
-            errors = as_serializer_error(exc)
-            exc = ValidationError({_api_field_name(name): value for name, value in errors.items()})
         return super().handle_exception(exc)
 
 

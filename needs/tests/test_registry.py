@@ -152,7 +152,7 @@ def test_registry_page_is_an_accessible_get_form_with_feed_and_exports(client, c
     body = response.content.decode()
     assert response.status_code == 200
     assert re.search(r'<form method="get" action="/en/needs/registry/"', body)
-    assert '<label for="registry-q">' in body
+    assert '<label for="list-q">' in body
     assert 'type="checkbox" name="target" value="GBF-T3"' in body
     assert "<legend>GBF target</legend>" in body
     assert 'href="/en/needs/registry/export.csv?target=GBF-T3&amp;q=seagrass"' in body

@@ -22,8 +22,8 @@ from chm_portal.core.exports import json_ld_script
 
 from .. import selectors
 from ..databases import NEEDS, need_url
-from ..models import Need
 from ..feeds import NeedFeed
+from ..models import Need
 
 __all__ = [
     "NeedDetailView",

@@ -1,19 +1,9 @@
-"""Give the staff groups the permissions of the partners' databases (see
-``STAFF_GROUP_PERMISSIONS`` in chm_portal/accounts/roles.py); permissions are created first, as in
-accounts 0003."""
+"""Give the staff groups the permissions of the partners' databases (``STAFF_GROUP_PERMISSIONS``
+in chm_portal/accounts/roles.py)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from chm_portal.accounts.roles import sync_staff_groups
-
-
-def add_partners_permissions(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    sync_staff_groups(apps)
+from chm_portal.accounts.roles import sync_staff_groups_operation
 
 
 class Migration(migrations.Migration):
@@ -22,4 +12,4 @@ class Migration(migrations.Migration):
         ("accounts", "0003_needs_staff_permissions"),
     ]
 
-    operations = [migrations.RunPython(add_partners_permissions, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(sync_staff_groups_operation, migrations.RunPython.noop)]

@@ -22,6 +22,7 @@ from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
 from chm_portal.accounts.models import User
+from chm_portal.accounts.predicates import is_helpdesk_or_site_admin
 
 from ..models import (
     Event,
@@ -61,6 +62,9 @@ PROTECTED_FIELDS = frozenset(
         "download_count",
     }
 )
+# Fields only the help desk sets: the portal's own fellowship and exchange programme has its
+# applications reviewed by staff, so an organisation cannot mark its opportunity as being it.
+STAFF_FIELDS = frozenset({"is_portal_programme"})
 
 
 def _permission(model: type[Model], action: str) -> str:
@@ -99,6 +103,18 @@ def _assign(record: PartnerRecord, data: Mapping[str, Any]) -> None:
         )
     for name, value in data.items():
         setattr(record, name, value.strip() if isinstance(value, str) else value)
+
+
+def _check_staff_fields(record: PartnerRecord, data: Mapping[str, Any], by: User | None) -> None:
+    if by is None or is_helpdesk_or_site_admin(by):
+        return
+    errors = {
+        name: _("Only the help desk changes this.")
+        for name in sorted(STAFF_FIELDS & set(data))
+        if data[name] != getattr(record, name)
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 def _validate_publishable(record: PartnerRecord, *, now: datetime.datetime) -> None:
@@ -146,6 +162,7 @@ def record_create(
     if by is not None and not by.has_perm(_permission(model, "add"), organisation):
         raise PermissionDenied(_("Only the organisation's members add its records."))
     record = model(**{model.ORGANISATION_FIELD: organisation}, created_by=by)
+    _check_staff_fields(record, data, by)
     _assign(record, data)
     if publish:
         record.status = RecordStatus.PUBLISHED
@@ -172,6 +189,7 @@ def record_update(
     if by is not None and not by.has_perm(_permission(type(record), "change"), record):
         raise PermissionDenied(_("Only the organisation's members change its records."))
     locked = _locked(record)
+    _check_staff_fields(locked, data, by)
     _assign(locked, data)
     _full_clean(locked, relations=relations)
     locked.save()

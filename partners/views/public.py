@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
+from chm_portal.accounts.predicates import is_helpdesk_or_site_admin, is_organisation_member
 from chm_portal.core.exports import json_ld_script
 
 from .. import databases, selectors
@@ -79,7 +80,16 @@ class OrganisationDetailView(RecordDetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["records"] = selectors.public_records_of_organisation(context["organisation"])
+        organisation = context["organisation"]
+        user = self.request.user
+        context["records"] = selectors.public_records_of_organisation(organisation)
+        # Contacts are for the organisation's members and the help desk only.
+        context["show_contacts"] = user.is_authenticated and (
+            is_organisation_member(user, organisation) or is_helpdesk_or_site_admin(user)
+        )
+        context["can_manage_members"] = user.is_authenticated and user.has_perm(
+            "partners.manage_members", organisation
+        )
         return context
 
 

@@ -19,6 +19,16 @@ PUBLIC_PAGES = [
     "/en/reference/targets/",
     "/en/accounts/login/",
     "/es/accounts/signup/",
+    "/en/partners/",
+    "/fr/partners/organisations/",
+    "/es/partners/offers/",
+    "/en/partners/resources/",
+    "/fr/partners/opportunities/",
+    "/en/partners/events/",
+    "/en/partners/events/calendar/",
+    "/es/partners/initiatives/",
+    "/en/partners/agreements/",
+    "/en/search/?q=biodiversity",
 ]
 
 
