@@ -293,6 +293,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "needs.tasks.send_pending_need_notifications",
         "schedule": timedelta(minutes=5),
     },
+    "core-send-pending-tasks": {
+        "task": "chm_portal.core.tasks.send_pending_tasks",
+        "schedule": timedelta(minutes=5),
+    },
     "core-worker-heartbeat": {
         "task": "chm_portal.core.tasks.worker_heartbeat",
         "schedule": timedelta(minutes=5),

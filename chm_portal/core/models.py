@@ -41,3 +41,26 @@ class ReferenceSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}-{self.year}: {self.last_number}"
+
+
+class PendingTask(models.Model):
+    """A task that must run at least once, recorded in the same transaction as the change it
+    follows up (the outbox of ``chm_portal.core.background.enqueue_reliably``).
+
+    The row is deleted when the task has run; a periodic sweep sends again the rows still here, so
+    a broker or worker that was down delays the work without losing it.
+    """
+
+    task_name = models.CharField(_("task"), max_length=200)
+    arguments = models.JSONField(_("arguments"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("pending task")
+        verbose_name_plural = _("pending tasks")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.task_name}{tuple(self.arguments)!r}"

@@ -1,10 +1,16 @@
 """Writes of the core app."""
 
+import datetime
+import logging
+
+from celery import current_app
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import ReferenceSequence, WorkerHeartbeat
+from .models import PendingTask, ReferenceSequence, WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
 
 
 def worker_heartbeat_record(*, hostname: str) -> WorkerHeartbeat:
@@ -32,3 +38,42 @@ def reference_next(*, prefix: str, year: int | None = None, width: int = 5) -> s
     sequence.last_number += 1
     sequence.save(update_fields=["last_number"])
     return f"{prefix}-{year}-{sequence.last_number:0{width}d}"
+
+
+# --- The outbox (chm_portal.core.background.enqueue_reliably) -------------------------------------
+# Rows younger than this are left to the send after commit; a sweep does not race it.
+PENDING_TASK_GRACE = datetime.timedelta(minutes=2)
+# After this many failures a row stays for an operator to look at (admin) instead of being retried.
+PENDING_TASK_MAX_ATTEMPTS = 10
+
+
+def pending_task_run(*, pending_id: int) -> bool:
+    """Run the outbox task ``pending_id`` in this process and delete its row; False when another
+    run holds it or it already ran. A failure is recorded on the row, which the sweep retries."""
+    with transaction.atomic():
+        pending = (
+            PendingTask.objects.select_for_update(skip_locked=True).filter(pk=pending_id).first()
+        )
+        if pending is None:
+            return False
+        try:
+            with transaction.atomic():  # the task's own writes roll back alone when it fails
+                current_app.tasks[pending.task_name](*pending.arguments)
+        except Exception as error:  # any failure: keep the row for the sweep, say why
+            logger.warning("Outbox task %s failed: %r", pending, error)
+            PendingTask.objects.filter(pk=pending.pk).update(
+                attempts=F("attempts") + 1, last_error=repr(error)[:2000]
+            )
+            return False
+        pending.delete()
+    return True
+
+
+def pending_task_ids_due(*, now: datetime.datetime | None = None, limit: int = 500) -> list[int]:
+    """Outbox rows to send again: older than the grace period and not given up on."""
+    cutoff = (now or timezone.now()) - PENDING_TASK_GRACE
+    return list(
+        PendingTask.objects.filter(
+            created_at__lt=cutoff, attempts__lt=PENDING_TASK_MAX_ATTEMPTS
+        ).values_list("pk", flat=True)[:limit]
+    )

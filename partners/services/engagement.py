@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chm_portal.accounts.models import User
 from chm_portal.accounts.predicates import is_helpdesk_or_site_admin
-from chm_portal.core.background import enqueue_after_commit
+from chm_portal.core.background import enqueue_reliably
 from chm_portal.core.validators import validate_no_markup
 
 from ..models import (
@@ -276,7 +276,7 @@ def application_decide(
 
     from .. import tasks  # tasks import services; the cycle is resolved at call time
 
-    enqueue_after_commit(tasks.notify_application_decision, locked.pk)
+    enqueue_reliably(tasks.notify_application_decision, locked.pk)
     return locked
 
 

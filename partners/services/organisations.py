@@ -24,7 +24,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from chm_portal.accounts.models import User
 from chm_portal.accounts.predicates import forget_cached_roles
-from chm_portal.core.background import enqueue_after_commit
+from chm_portal.core.background import enqueue_reliably
 from chm_portal.core.validators import validate_no_markup
 from chm_portal.vocabularies.models import Country, OrganisationType
 
@@ -123,7 +123,7 @@ def _enqueue(task_name: str, *args: int) -> None:
     # The tasks import the services (the scheduled ones call them): resolve the cycle at call time.
     from .. import tasks
 
-    enqueue_after_commit(getattr(tasks, task_name), *args)
+    enqueue_reliably(getattr(tasks, task_name), *args)
 
 
 # --- Registration and approval ------------------------------------------------------------------
