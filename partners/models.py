@@ -11,6 +11,7 @@ import datetime
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -824,6 +825,8 @@ class Opportunity(PartnerRecord):
     places = models.PositiveSmallIntegerField(
         _("places"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
+    # People following it for reminders; deleted with it.
+    follows = GenericRelation("alerts.Follow", object_id_field="object_id")
 
     class Meta(PartnerRecord.Meta):
         verbose_name = _("opportunity")
@@ -998,6 +1001,8 @@ class Event(PartnerRecord):
         blank=True,
         help_text=_("How many people took part, once the event is over."),
     )
+    # People following it for reminders; deleted with it.
+    follows = GenericRelation("alerts.Follow", object_id_field="object_id")
 
     class Meta(PartnerRecord.Meta):
         ordering = ["starts_at"]

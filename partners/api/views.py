@@ -17,7 +17,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from modeltranslation.settings import AVAILABLE_LANGUAGES
@@ -28,7 +28,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from chm_portal.accounts.predicates import is_helpdesk_or_site_admin
 from chm_portal.core.api.errors import ServiceErrorsMixin
 
 from .. import selectors, services
@@ -63,23 +62,6 @@ ERROR_RESPONSES = {
 
 
 # --- Reads ----------------------------------------------------------------------------------------
-def records_visible_to(queryset: QuerySet, *, user) -> QuerySet:
-    """``queryset`` limited to what ``user`` may see, as on the pages: public records, plus the
-    records of the person's organisations in any status; everything for the help desk."""
-    model = queryset.model
-    if user.is_authenticated and is_helpdesk_or_site_admin(user):
-        return queryset
-    organisation = model.ORGANISATION_FIELD
-    visible = Q(
-        status__in=model.PUBLIC_STATUSES,
-        **{f"{organisation}__status": Organisation.Status.APPROVED},
-    )
-    if user.is_authenticated:
-        own = user.organisation_memberships.values("organisation_id")
-        visible |= Q(**{f"{organisation}__in": own})
-    return queryset.filter(visible)
-
-
 def with_member_statuses(filterset_class: type[PartnerRecordFilterSet]):
     """The FilterSet of a database, whose ``status`` accepts every status of the record type
     for signed-in people (their own drafts are in their list) and the public ones for others."""
@@ -227,7 +209,9 @@ class PartnerRecordViewSet(
 
     def get_queryset(self) -> QuerySet:
         records = type(self).records()
-        return records_visible_to(records, user=self.request.user).order_by(*self.ordering)
+        return selectors.records_visible_to(records, user=self.request.user).order_by(
+            *self.ordering
+        )
 
     def api_field_name(self, name: str) -> str:
         return _api_field_names(self.create_serializer_class).get(name, name)

@@ -34,6 +34,23 @@ def organisations_visible_to(*, user) -> QuerySet[Organisation]:
     return queryset.filter(visible).distinct()
 
 
+def records_visible_to(queryset: QuerySet, *, user) -> QuerySet:
+    """``queryset`` limited to what ``user`` may see, as on the pages: public records, plus the
+    records of the person's organisations in any status; everything for the help desk."""
+    model = queryset.model
+    if user.is_authenticated and is_helpdesk_or_site_admin(user):
+        return queryset
+    organisation = model.ORGANISATION_FIELD
+    visible = Q(
+        status__in=model.PUBLIC_STATUSES,
+        **{f"{organisation}__status": Organisation.Status.APPROVED},
+    )
+    if user.is_authenticated:
+        own = user.organisation_memberships.values("organisation_id")
+        visible |= Q(**{f"{organisation}__in": own})
+    return queryset.filter(visible)
+
+
 def organisations_of_user(*, user) -> QuerySet[Organisation]:
     """The organisations a person belongs to, in any role and any status."""
     return Organisation.objects.filter(memberships__user=user).select_related(

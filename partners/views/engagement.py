@@ -52,21 +52,7 @@ ICS_PAST_DAYS = 90
 APPLICATIONS_PAGE_SIZE = 25
 
 
-# --- Reads of this module -------------------------------------------------------------------------
-def _applications_of_applicant(user) -> QuerySet[OpportunityApplication]:
-    return OpportunityApplication.objects.filter(applicant=user).select_related(
-        "opportunity__organisation", "opportunity__opportunity_type", "country"
-    )
-
-
-def _applications_of_opportunity(opportunity: Opportunity) -> QuerySet[OpportunityApplication]:
-    return (
-        OpportunityApplication.objects.filter(opportunity=opportunity)
-        .select_related("applicant", "country", "reviewed_by")
-        .order_by("status", "-submitted_at", "pk")
-    )
-
-
+# --- Helpers ------------------------------------------------------------------------------------
 def _visible_or_404(queryset: QuerySet, pk: int, permission: str, user):
     record = get_object_or_404(queryset, pk=pk)
     if not user.has_perm(permission, record):
@@ -165,7 +151,7 @@ class MyApplicationsView(LoginRequiredMixin, ListView):
     paginate_by = APPLICATIONS_PAGE_SIZE
 
     def get_queryset(self) -> QuerySet[OpportunityApplication]:
-        return _applications_of_applicant(self.request.user)
+        return selectors.applications_of_applicant(self.request.user)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -179,7 +165,7 @@ class ApplicationWithdrawView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        application = get_object_or_404(_applications_of_applicant(request.user), pk=pk)
+        application = get_object_or_404(selectors.applications_of_applicant(request.user), pk=pk)
         title = application.opportunity.title
         try:
             services.application_withdraw(application=application, by=request.user)
@@ -221,7 +207,7 @@ class OpportunityApplicationsView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         paginator = Paginator(
-            _applications_of_opportunity(self.opportunity), APPLICATIONS_PAGE_SIZE
+            selectors.applications_of_opportunity(self.opportunity), APPLICATIONS_PAGE_SIZE
         )
         page = paginator.get_page(self.request.GET.get("page"))
         failed = kwargs.get("failed")  # (application id, bound form) of a refused decision
@@ -247,7 +233,8 @@ class OpportunityApplicationsView(LoginRequiredMixin, TemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         application = get_object_or_404(
-            _applications_of_opportunity(self.opportunity), pk=request.POST.get("application")
+            selectors.applications_of_opportunity(self.opportunity),
+            pk=request.POST.get("application"),
         )
         form = ApplicationDecisionForm(data=request.POST, prefix=f"application-{application.pk}")
         if form.is_valid():

@@ -151,6 +151,18 @@ def test_unfollow_and_the_list_of_what_i_follow(client, learner, django_assert_m
     assert remaining.count() == 3
 
 
+def test_deleting_a_record_deletes_its_follows(learner):
+    opportunity, event = OpportunityFactory(), EventFactory()
+    kept = OpportunityFactory()
+    for record in (opportunity, event, kept):
+        follow(learner, record)
+
+    opportunity.delete()
+    event.delete()
+
+    assert [follow.object_id for follow in Follow.objects.all()] == [kept.pk]
+
+
 # --- Reminders ---------------------------------------------------------------------------------
 def test_reminders_before_the_deadline_and_the_start_are_sent_once(learner):
     soon = OpportunityFactory(title="Fellowship closing soon", deadline=NOW + 5 * DAY)
