@@ -76,100 +76,6 @@ def memberships_of_organisation(*, organisation: Organisation) -> QuerySet[Membe
     )
 
 
-# --- The public databases -------------------------------------------------------------------------
-def organisations_for_list() -> QuerySet[Organisation]:
-    """Approved organisations with what their list and exports show, by name."""
-    return (
-        organisations_public()
-        .select_related("country__region")
-        .prefetch_related(
-            "targets",
-            "thematic_areas",
-            "support_types",
-            "languages",
-            "countries_of_operation",
-            "regions_of_operation",
-        )
-        .order_by("name", "pk")
-    )
-
-
-def _public(model) -> QuerySet:
-    return model.objects.public()
-
-
-def offers_for_list() -> QuerySet[Offer]:
-    """Public offers, newest first, with provider and vocabularies loaded."""
-    return (
-        _public(Offer)
-        .select_related("provider__organisation_type", "provider__country")
-        .prefetch_related(
-            "support_types",
-            "thematic_areas",
-            "targets",
-            "capacity_levels",
-            "languages",
-            "eligible_countries",
-            "eligible_regions",
-            "eligible_groups",
-        )
-        .order_by(F("published_at").desc(nulls_last=True), "-pk")
-    )
-
-
-def initiatives_for_list() -> QuerySet[Initiative]:
-    return (
-        _public(Initiative)
-        .select_related("organisation")
-        .prefetch_related("partner_organisations", "countries", "targets", "thematic_areas")
-        .order_by(F("start_date").desc(nulls_last=True), "-pk")
-    )
-
-
-def resources_for_list() -> QuerySet[Resource]:
-    return (
-        _public(Resource)
-        .select_related("organisation", "resource_type")
-        .prefetch_related("languages", "targets", "thematic_areas")
-        .order_by(F("published_at").desc(nulls_last=True), "-pk")
-    )
-
-
-def opportunities_for_list() -> QuerySet[Opportunity]:
-    """Public opportunities, the nearest deadline first (closed ones after the open ones)."""
-    return (
-        _public(Opportunity)
-        .select_related("organisation", "opportunity_type")
-        .prefetch_related(
-            "targets",
-            "thematic_areas",
-            "languages",
-            "eligible_countries",
-            "eligible_regions",
-            "eligible_groups",
-        )
-        .order_by("status", "deadline", "pk")
-    )
-
-
-def events_for_list() -> QuerySet[Event]:
-    """Public events in date order."""
-    return (
-        _public(Event)
-        .select_related("organisation", "event_type", "country")
-        .prefetch_related("languages", "targets", "thematic_areas")
-        .order_by("starts_at", "pk")
-    )
-
-
-def agreements_for_list() -> QuerySet[PartnershipAgreement]:
-    return (
-        _public(PartnershipAgreement)
-        .select_related("organisation__organisation_type")
-        .order_by("-signed_on", "-pk")
-    )
-
-
 # --- Pages of one record (any status: the view checks who may open it) ----------------------------
 def organisations_for_page() -> QuerySet[Organisation]:
     return Organisation.objects.select_related(
@@ -230,6 +136,41 @@ def events_for_page() -> QuerySet[Event]:
 
 def agreements_for_page() -> QuerySet[PartnershipAgreement]:
     return PartnershipAgreement.objects.select_related("organisation__organisation_type")
+
+
+# --- The public databases: the pages' querysets, public rows only, in the list's order ------------
+def organisations_for_list() -> QuerySet[Organisation]:
+    """Approved organisations with what their list and exports show, by name."""
+    return (
+        organisations_for_page().filter(status=Organisation.Status.APPROVED).order_by("name", "pk")
+    )
+
+
+def offers_for_list() -> QuerySet[Offer]:
+    """Public offers, newest first, with provider and vocabularies loaded."""
+    return offers_for_page().public().order_by(F("published_at").desc(nulls_last=True), "-pk")
+
+
+def initiatives_for_list() -> QuerySet[Initiative]:
+    return initiatives_for_page().public().order_by(F("start_date").desc(nulls_last=True), "-pk")
+
+
+def resources_for_list() -> QuerySet[Resource]:
+    return resources_for_page().public().order_by(F("published_at").desc(nulls_last=True), "-pk")
+
+
+def opportunities_for_list() -> QuerySet[Opportunity]:
+    """Public opportunities, the nearest deadline first (closed ones after the open ones)."""
+    return opportunities_for_page().public().order_by("status", "deadline", "pk")
+
+
+def events_for_list() -> QuerySet[Event]:
+    """Public events in date order."""
+    return events_for_page().public().order_by("starts_at", "pk")
+
+
+def agreements_for_list() -> QuerySet[PartnershipAgreement]:
+    return agreements_for_page().public().order_by("-signed_on", "-pk")
 
 
 def public_records_of_organisation(organisation: Organisation) -> dict[str, list]:
