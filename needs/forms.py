@@ -12,7 +12,6 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -50,16 +49,6 @@ def request_language_choices() -> list[tuple[str, Any]]:
     known = {code for code, _name in choices}
     choices += [(code, name) for code, name in settings.CONTENT_LANGUAGES if code not in known]
     return choices
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a ValidationError raised by a service on ``form``: on the field it names when the
-    form has that field, otherwise at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class CountryChoiceField(forms.ModelChoiceField):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView, View
 
+from chm_portal.core.forms import add_service_errors
 from chm_portal.vocabularies import selectors as vocabularies
 from chm_portal.vocabularies.models import Priority
 
@@ -25,7 +26,6 @@ from ..forms import (
     AssessmentDraftNeedsForm,
     AssessmentEntryForm,
     AssessmentStartForm,
-    add_service_errors,
 )
 from ..models import Assessment, AssessmentEntry
 

@@ -26,6 +26,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, TemplateView, View
 
+from chm_portal.core.forms import add_service_errors
+
 from .. import selectors, services
 from ..forms import (
     MyRequestsFilterForm,
@@ -38,7 +40,6 @@ from ..forms import (
     NeedStepForm,
     NeedSubmitForm,
     NeedWithdrawForm,
-    add_service_errors,
     request_language_choices,
 )
 from ..models import Need, NeedEvent

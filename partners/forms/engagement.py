@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from chm_portal.core.forms import add_service_errors
 from chm_portal.core.validators import validate_no_markup
 from chm_portal.vocabularies.models import Country
 
@@ -29,29 +30,14 @@ CALENDAR_YEARS = (1990, 2200)
 MOTIVATION_MAX_LENGTH = 5000
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a ValidationError raised by a service on ``form``: on the field it names when the
-    form has that field, otherwise at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _label(name: str):
     return capfirst(OpportunityApplication._meta.get_field(name).verbose_name)
-
-
-class CountryChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Country) -> str:
-        return obj.name
 
 
 class ApplicationForm(forms.Form):
     """An application to an opportunity through the portal's form."""
 
-    country = CountryChoiceField(
+    country = forms.ModelChoiceField(
         label=_("Your country"),
         queryset=Country.objects.order_by("name"),
         empty_label=_("Choose a country"),

@@ -48,11 +48,6 @@ def _label(name: str):
     return capfirst(Organisation._meta.get_field(name).verbose_name)
 
 
-class _CountryChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Country) -> str:
-        return obj.name
-
-
 class _TargetsField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
@@ -82,7 +77,7 @@ class OrganisationFormBase(forms.ModelForm):
             "contact_email",
             "contact_phone",
         ]
-        field_classes = {"country": _CountryChoiceField, "targets": _TargetsField}
+        field_classes = {"targets": _TargetsField}
         widgets = {
             "website": forms.URLInput(attrs={"autocomplete": "url", "placeholder": "https://"}),
             "countries_of_operation": forms.SelectMultiple(attrs={"size": 8}),

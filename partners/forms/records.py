@@ -18,7 +18,6 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -27,6 +26,7 @@ from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from chm_portal.core.forms import add_service_errors
 from chm_portal.vocabularies.models import Region, VocabularyTerm
 from chm_portal.vocabularies.selectors import region_choices
 
@@ -80,16 +80,6 @@ def content_field_names(model: type[models.Model]) -> list[str]:
 def time_zone_choices() -> list[tuple[str, str]]:
     """Every IANA time zone, sorted (``Africa/Abidjan`` ... ``UTC``)."""
     return [(zone, zone.replace("_", " ")) for zone in sorted(zoneinfo.available_timezones())]
-
-
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a ValidationError raised by a service on ``form``: on the field it names (such as
-    ``title_fr``) when the form has it, otherwise at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _join(*texts) -> Any:

@@ -15,12 +15,13 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
+
+from chm_portal.core.forms import add_service_errors
 
 from .. import selectors, services
 from ..forms.organisations import (
@@ -30,15 +31,6 @@ from ..forms.organisations import (
     OrganisationRegisterForm,
 )
 from ..models import Invitation, Membership, Organisation
-
-
-def _add_service_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the field it names, else at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def role_form(membership: Membership, data=None) -> MembershipRoleForm:
@@ -74,7 +66,7 @@ class OrganisationRegisterView(LoginRequiredMixin, TemplateView):
                     by=request.user, **form.service_arguments()
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -153,7 +145,7 @@ class OrganisationEditView(OrganisationPermissionMixin, TemplateView):
                     relations=form.service_relations(),
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The profile is saved."))
                 return redirect("partners:organisation_detail", self.organisation.pk)
@@ -210,7 +202,7 @@ class InvitationSendView(OrganisationMembersView):
                     by=request.user,
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
