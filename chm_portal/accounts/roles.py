@@ -98,6 +98,18 @@ STAFF_GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]] | str]
         ("needs", "needmessage"): ("view", "add"),
         ("needs", "neednote"): ("view", "add"),
         ("needs", "needattachment"): ("view",),
+        # The Bio-Bridge workflow: writes go through matchmaking.services (matchmaking/rules.py).
+        ("matchmaking", "suggestion"): ("view",),
+        ("matchmaking", "relatedsuggestion"): ("view",),
+        ("matchmaking", "suggestionrefresh"): ("view",),
+        ("matchmaking", "match"): ("view", "add", "change", "propose_match"),
+        ("matchmaking", "matchevent"): ("view",),
+        ("matchmaking", "matchingworkshop"): ("view", "add", "change", "delete"),
+        ("matchmaking", "project"): ("view", "add", "change"),
+        ("matchmaking", "projectevent"): ("view",),
+        ("matchmaking", "progressreport"): ("view",),
+        ("matchmaking", "projectevaluation"): ("view",),
+        ("matchmaking", "successstory"): ("view", "add", "change"),
         # The admin's autocomplete widgets need to read the reference lists.
         ("vocabularies", "country"): ("view",),
         ("vocabularies", "organisationtype"): ("view",),

@@ -1,0 +1,4 @@
+"""API of matches."""
+
+# (prefix, viewset, basename) registered by api/urls.py.
+ROUTES: list = []

@@ -1,0 +1,1 @@
+"""Forms of matchmaking, one module per area (``matches``, ``projects``)."""

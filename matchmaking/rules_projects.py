@@ -1,0 +1,1 @@
+"""Object permissions of pilot projects, their reports, evaluations and stories."""

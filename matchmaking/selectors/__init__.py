@@ -1,0 +1,2 @@
+"""Reads of matchmaking, with their ``select_related``: ``suggestions``, ``matches`` and
+``projects``."""

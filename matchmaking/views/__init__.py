@@ -1,0 +1,1 @@
+"""Pages of matchmaking, one module per area; each module has its ``urlpatterns``."""

@@ -1,0 +1,3 @@
+"""Pages of matches."""
+
+urlpatterns: list = []

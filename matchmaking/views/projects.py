@@ -1,0 +1,3 @@
+"""Pages of projects."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of suggestions."""
+
+urlpatterns: list = []
