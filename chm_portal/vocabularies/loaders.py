@@ -58,6 +58,7 @@ PORTAL_VOCABULARIES = {
 }
 
 # File -> the flat lists it holds.
+ISO_LANGUAGES_FILE = "iso639_1_languages.json"
 FLAT_VOCABULARY_FILES = {
     "vocabularies.json": FLAT_VOCABULARIES,
     "portal_vocabularies.json": PORTAL_VOCABULARIES,
@@ -126,6 +127,7 @@ def load_reference_data(apps: Apps | None = None, data_dir: Path = DATA_DIR) -> 
     loader = _Loader(apps or django_apps, data_dir)
     with transaction.atomic(), translation.override(SOURCE_LANGUAGE):
         loader.load_flat_vocabularies()
+        loader.load_iso_languages()
         regions = loader.load_regions()
         regional_groups = loader.load_regional_groups()
         loader.load_countries(regions, regional_groups)
@@ -134,6 +136,19 @@ def load_reference_data(apps: Apps | None = None, data_dir: Path = DATA_DIR) -> 
         strategic_goals = loader.load_aichi_strategic_goals()
         loader.load_aichi_targets(strategic_goals)
         loader.load_sdgs()
+    return loader.report
+
+
+def load_iso_languages(apps: Apps | None = None, data_dir: Path = DATA_DIR) -> LoadReport:
+    """Add every ISO 639-1 language the portal's own list lacks, as an inactive term.
+
+    Forms offer the active languages only; inactive ones let records imported or harvested from
+    other systems (the record exchange format) name any language. Terms already there are left
+    alone, so the portal's list keeps its order and staff may activate a language.
+    """
+    loader = _Loader(apps or django_apps, data_dir)
+    with transaction.atomic(), translation.override(SOURCE_LANGUAGE):
+        loader.load_iso_languages()
     return loader.report
 
 
@@ -291,6 +306,32 @@ class _Loader:
                     for position, term in enumerate(vocabularies[key], start=1)
                 ),
             )
+
+    def load_iso_languages(self) -> None:
+        if not self._has_model("Language"):
+            return
+        rows = self._rows("Language")
+        first = len(rows) + 1
+        self._upsert(
+            "Language",
+            (
+                {
+                    "code": term["code"],
+                    "position": position,
+                    "is_active": False,
+                    **translated_values("name", {lang: term.get(lang) for lang in FILE_LANGUAGES}),
+                }
+                for position, term in enumerate(
+                    (
+                        term
+                        for term in self._json(ISO_LANGUAGES_FILE)["languages"]
+                        if term["code"] not in rows
+                    ),
+                    start=max(first, 100),
+                )
+            ),
+            rows=rows,
+        )
 
     def load_regions(self) -> dict[str, models.Model]:
         """M49 regions, sub-regions and intermediate regions named in the country files.

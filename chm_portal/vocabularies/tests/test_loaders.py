@@ -49,7 +49,7 @@ pytestmark = pytest.mark.django_db
         (OpportunityType, 6),
         (EventType, 5),
         (Priority, 3),
-        (Language, 11),
+        (Language, 184),  # the portal's 11 and the other ISO 639-1 languages (inactive)
         (BeneficiaryType, 13),
         (CountryGroup, 4),
         (RegionalGroup, 5),
@@ -212,7 +212,7 @@ def test_names_are_translated_with_fallback_to_english():
 
 
 def test_portal_vocabularies_are_coded_and_translated():
-    assert list(Language.objects.values_list("code", flat=True)) == [
+    assert list(Language.objects.filter(is_active=True).values_list("code", flat=True)) == [
         "en",
         "fr",
         "es",
@@ -377,3 +377,14 @@ def test_loading_the_portal_lists_keeps_staff_corrections_of_the_others():
     assert (portuguese.position, portuguese.name_es) == (7, "Portugués")
     assert not Country.objects.get(code="ST").is_ldc  # Not touched.
     assert not load_portal_vocabularies().changed
+
+
+def test_other_iso_languages_are_inactive_and_translated():
+    divehi = Language.objects.get(code="dv")
+    samoan = Language.objects.get(code="sm")
+
+    assert not divehi.is_active and not samoan.is_active
+    assert (samoan.name_en, samoan.name_fr, samoan.name_es) == ("Samoan", "Samoan", "Samoano")
+    assert Language.objects.filter(is_active=False).count() == 173
+    # The portal's own list keeps its order ahead of the others.
+    assert list(Language.objects.values_list("code", flat=True)[:3]) == ["en", "fr", "es"]
