@@ -37,6 +37,17 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_matching_indexes():
+    """The engine's indexes are cached per process by a fingerprint of the rows; a rolled-back
+    test can leave rows with the same fingerprint behind: start every test without them."""
+    from matchmaking.selectors.suggestions import forget_cached_indexes
+
+    forget_cached_indexes()
+    yield
+    forget_cached_indexes()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """A request to /fr/ leaves French active in the thread; start every test in English."""
     translation.activate(settings.LANGUAGE_CODE)

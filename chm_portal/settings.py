@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -321,6 +322,29 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "chm_portal.alerts.tasks.send_deadline_reminders",
         "schedule": timedelta(hours=6),
     },
+    # Suggestions of requests whose request or offers changed (debounced; see below), and all
+    # of them every night, in chunks that spread over the workers.
+    "matchmaking-process-suggestion-refreshes": {
+        "task": "matchmaking.tasks.process_suggestion_refreshes",
+        "schedule": timedelta(minutes=1),
+    },
+    "matchmaking-refresh-all-suggestions": {
+        "task": "matchmaking.tasks.refresh_all_suggestions",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # Match notifications (emails and inbox) lost while the broker was down.
+    "matchmaking-send-pending-match-notifications": {
+        "task": "matchmaking.tasks.send_pending_match_notifications",
+        "schedule": timedelta(minutes=5),
+    },
+    "matchmaking-send-pending-project-notifications": {
+        "task": "matchmaking.tasks.send_pending_project_notifications",
+        "schedule": timedelta(minutes=5),
+    },
+    "matchmaking-remind-overdue-projects": {
+        "task": "matchmaking.tasks.remind_overdue_projects",
+        "schedule": crontab(hour=6, minute=15),
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------
@@ -338,6 +362,11 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- Portal ---------------------------------------------------------------------------------
 API_MAX_PAGE_SIZE = 100
+# Suggestions are recomputed this long after the last change of a request or an offer, so that a
+# burst of edits costs one computation (at once when tasks run eagerly: no beat to sweep).
+MATCHING_REFRESH_DEBOUNCE_SECONDS = env.int(
+    "MATCHING_REFRESH_DEBOUNCE_SECONDS", default=0 if CELERY_TASK_ALWAYS_EAGER else 30
+)
 
 LOGGING = {
     "version": 1,

@@ -40,7 +40,8 @@ from django.utils.translation import ngettext
 
 from chm_portal.accounts.models import User
 from chm_portal.accounts.selectors import helpdesk_staff
-from chm_portal.vocabularies.models import COUNTRY_GROUP_FLAGS, CountryGroup, Region
+from chm_portal.core.admin_tools import RegionFilter, error_text
+from chm_portal.vocabularies.models import COUNTRY_GROUP_FLAGS, CountryGroup
 from chm_portal.vocabularies.translation import translation_field_names
 
 from . import services, workflow
@@ -61,29 +62,7 @@ A = NeedEvent.Action
 RECENT_WORKING_DAYS = 5
 
 
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(str(message) for message in exc.messages)
-    return str(exc)
-
-
 # --- Filters of the queue -----------------------------------------------------------------------
-class RegionFilter(admin.SimpleListFilter):
-    """UN M49 region (Africa, Americas...) of the requesting country."""
-
-    title = _("region")
-    parameter_name = "region"
-
-    def lookups(self, request, model_admin):
-        regions = Region.objects.filter(level=Region.Level.REGION).order_by("code")
-        return [(region.code, region.name) for region in regions]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(country__region__code=self.value())
-        return queryset
-
-
 class CountryGroupFilter(admin.SimpleListFilter):
     """Countries with special needs: least developed, small island, landlocked, in transition."""
 
@@ -683,7 +662,7 @@ class NeedAdmin(admin.ModelAdmin):
             except TransitionNotAllowed as exc:
                 failures.append(str(exc))  # names the request already
             except (PermissionDenied, ValidationError) as exc:
-                failures.append(f"{need.reference}: {_error_text(exc)}")
+                failures.append(f"{need.reference}: {error_text(exc)}")
             else:
                 done += 1
         if done:
@@ -730,7 +709,7 @@ class NeedAdmin(admin.ModelAdmin):
             "title": title,
             "opts": self.model._meta,
             "form": form,
-            "needs": needs,
+            "objects": needs,
             "action": action,
             "submit_label": submit,
             "from_change": bool(request.POST.get("_from_change")),

@@ -48,6 +48,7 @@ from .models import (
     NeedSupport,
 )
 from .rules import is_iplc_member, is_need_owner
+from .signals import need_changed
 from .validators import validate_attachment
 from .workflow import (
     AWAITING_HELPDESK,
@@ -151,6 +152,8 @@ def _record(
     from . import tasks  # tasks import services for the sweeps; the cycle is resolved at call time
 
     enqueue_after_commit(tasks.notify_need_event, event.pk)
+    if action == A.EDITED or event.from_status != event.to_status:
+        need_changed.send(sender=Need, need=need)
     return event
 
 
@@ -582,6 +585,89 @@ def need_remove_attachment(*, attachment: NeedAttachment, by: User) -> None:
 
 # --- Escalation -------------------------------------------------------------------------------
 @transaction.atomic
+@transaction.atomic
+def need_import(
+    *,
+    source: str,
+    external_id: str,
+    country_code: str,
+    language: str,
+    title: str,
+    description: str,
+    related: Mapping[str, Iterable[str]],
+    support_types: Iterable[str] = (),
+    submitted: datetime | None = None,
+) -> tuple[Need, str]:
+    """Create or update a request that another system published (the record exchange format,
+    ``shared/matching/README.md``), by ``(source, external_id)``.
+
+    Returns the request and what happened: "created", "updated" or "unchanged" (nothing written,
+    so importing a file again changes nothing). Imported requests are published, as they are at
+    their source; codes are checked against the vocabularies and a bad one is a ValidationError
+    naming the field.
+    """
+    if not external_id or len(external_id) > 200:
+        raise ValidationError({"external_id": _("The identifier must have 1 to 200 characters.")})
+    country = Country.objects.filter(code=country_code).first()
+    if country is None:
+        raise ValidationError(
+            {"country": _("Unknown country code “%(code)s”.") % {"code": country_code}}
+        )
+    title = _plain_text(title, field="title")[:250]
+    description = _plain_text(description, field="problem_statement")
+    codes = {name: sorted(set(values)) for name, values in related.items()}
+    support_codes = sorted(set(support_types))
+    need = (
+        Need.objects.select_for_update()
+        .filter(source=source, external_id=external_id)
+        .prefetch_related(*codes, "support_types")
+        .first()
+    )
+    wanted = {
+        "country_id": country.pk,
+        "language": language,
+        "title": title,
+        "problem_statement": description,
+    }
+    if need is not None:
+        same = all(getattr(need, name) == value for name, value in wanted.items()) and all(
+            sorted(obj.code for obj in getattr(need, name).all()) == values
+            for name, values in codes.items()
+        )
+        if same and sorted(obj.code for obj in need.support_types.all()) == support_codes:
+            return need, "unchanged"
+        for name, value in wanted.items():
+            setattr(need, name, value)
+        _clean_and_save(need)
+        _set_related(need, codes)
+        _set_support(need, dict.fromkeys(support_codes, ""))
+        _record(need, action=A.EDITED, by=None, note=f"{source}: {external_id}", is_internal=True)
+        return need, "updated"
+    now = timezone.now()
+    need = Need(
+        reference=reference_next(prefix=REFERENCE_PREFIX),
+        status=Need.Status.PUBLISHED,
+        source=source,
+        external_id=external_id,
+        submitted_at=submitted or now,
+        published_at=now,
+        status_changed_at=now,
+        **wanted,
+    )
+    _clean_and_save(need)
+    _set_related(need, codes)
+    _set_support(need, dict.fromkeys(support_codes, ""))
+    _record(
+        need,
+        action=A.PUBLISHED,
+        by=None,
+        to_status=Need.Status.PUBLISHED,
+        note=f"{source}: {external_id}",
+        is_internal=True,
+    )
+    return need, "created"
+
+
 def needs_escalate_overdue(*, now: datetime | None = None) -> list[int]:
     """Flag requests still waiting for triage past the commitment, once each; returns their ids.
 

@@ -26,8 +26,8 @@ from import_export.formats import base_formats
 from import_export.forms import ExportForm
 from modeltranslation.admin import TranslationAdmin
 
+from chm_portal.core.admin_tools import RegionFilter, error_text
 from chm_portal.core.background import enqueue_after_commit
-from chm_portal.vocabularies.models import Region
 from chm_portal.vocabularies.translation import translation_field_names
 
 from . import services, tasks
@@ -54,12 +54,6 @@ from .models import (
 RECENT_RUNS = 20
 
 
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(str(message) for message in exc.messages)
-    return str(exc)
-
-
 def _apply_to_each(
     model_admin: admin.ModelAdmin,
     request,
@@ -73,7 +67,7 @@ def _apply_to_each(
         try:
             change(obj)
         except (PermissionDenied, ValidationError) as exc:
-            model_admin.message_user(request, f"{obj}: {_error_text(exc)}", messages.WARNING)
+            model_admin.message_user(request, f"{obj}: {error_text(exc)}", messages.WARNING)
         else:
             done += 1
     if done:
@@ -94,23 +88,6 @@ class ReadOnlyAdminMixin:
 
 
 # --- Filters ------------------------------------------------------------------------------------
-class RegionFilter(admin.SimpleListFilter):
-    """UN M49 region (Africa, Americas...) of the row's country."""
-
-    title = _("region")
-    parameter_name = "region"
-    country_field = "country"
-
-    def lookups(self, request, model_admin):
-        regions = Region.objects.filter(level=Region.Level.REGION).order_by("code")
-        return [(region.code, region.name) for region in regions]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(**{f"{self.country_field}__region__code": self.value()})
-        return queryset
-
-
 class OrganisationStatusFilter(admin.SimpleListFilter):
     """Whether the record's organisation is approved: records of others are not public."""
 

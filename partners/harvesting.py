@@ -813,7 +813,8 @@ class _Providers:
     def _create(self, spec: ProviderSpec) -> Organisation:
         # A harvested provider is vouched for by the source's organisation: approved when that
         # organisation is approved, otherwise pending like any new organisation.
-        approved = self.source.organisation.is_approved
+        # Files imported by the operators (no organisation) are vouched for by them.
+        approved = self.source.organisation is None or self.source.organisation.is_approved
         organisation = Organisation(
             name=spec.name,
             organisation_type=spec.organisation_type,
@@ -852,8 +853,10 @@ def _store(source: HarvestSource, batch: Batch) -> Outcome:
     outcome = Outcome()
     model = batch.model
     with transaction.atomic():
+        # Only the source's row is locked: its organisation is an outer join (file imports have
+        # none), which PostgreSQL cannot lock.
         source = (
-            HarvestSource.objects.select_for_update()
+            HarvestSource.objects.select_for_update(of=("self",))
             .select_related("organisation")
             .get(pk=source.pk)
         )
@@ -867,6 +870,8 @@ def _store(source: HarvestSource, batch: Batch) -> Outcome:
             record = existing.get(item.external_id)
             try:
                 owner = providers.resolve(item.provider) if item.provider else source.organisation
+                if owner is None:
+                    raise ValidationError(_("The offer names no provider."))
                 data = _record_data(model, item, owner, record)
                 if (
                     record is not None
@@ -919,16 +924,26 @@ def _store_item(
 ) -> None:
     """Create, update or reopen the record of ``item`` (called inside a savepoint)."""
     if record is None:
+        # An offer whose availability has already ended (a file of past records) is stored as
+        # the daily expiry would have left it: closed.
+        ended = model is Offer and (data.get("available_until") or datetime.date.max) < (
+            timezone.localdate()
+        )
         created = services.record_create(
             model=model,
             organisation=data[model.ORGANISATION_FIELD],
             by=None,
             data=data,
             relations=item.relations,
-            publish=source.publish_records,
+            publish=source.publish_records and not ended,
         )
         # Protected from record_create's data: set in the same savepoint, under the constraint.
-        model.objects.filter(pk=created.pk).update(source=source, external_id=item.external_id)
+        protected = {"source": source, "external_id": item.external_id}
+        if ended and source.publish_records:
+            protected.update(
+                status=RecordStatus.CLOSED, closed_automatically=True, published_at=timezone.now()
+            )
+        model.objects.filter(pk=created.pk).update(**protected)
         outcome.created.append(item.external_id)
         return
     if _differences(record, item, data):
@@ -1028,6 +1043,46 @@ def harvest(source_id: int) -> HarvestRun | None:
     # Every attempt counts: a failing source is tried again after its interval, not every hour.
     HarvestSource.objects.filter(pk=source.pk).update(last_harvested_at=run.started_at)
     return run
+
+
+def import_record_file(
+    *, source_name: str, path: str, body: bytes, as_of: datetime.date | None = None
+) -> tuple[HarvestRun, Batch]:
+    """Import the offers of a file in the record exchange format, as the portal's operators do
+    with ``manage.py import_records``: offers are created or updated by (source, id), each under
+    its provider (found or created by (source, provider id), approved), and published.
+
+    The source is a :class:`HarvestSource` named ``source_name`` with no organisation, kept
+    inactive (the hourly harvest never fetches it); every import is one of its runs.
+    """
+    source = HarvestSource.objects.filter(
+        name=source_name, format=HarvestSource.Format.RECORDS, organisation__isnull=True
+    ).first() or HarvestSource.objects.create(
+        name=source_name,
+        url=f"file://{path}"[:500],
+        format=HarvestSource.Format.RECORDS,
+        record_type=HarvestSource.RecordType.OFFER,
+        organisation=None,
+        publish_records=True,
+        is_active=False,
+    )
+    fetched = Fetched(url=f"file://{path}", body=body, content_type="application/json")
+    with translation.override(settings.LANGUAGE_CODE):
+        run = HarvestRun.objects.create(source=source, started_at=timezone.now())
+        batch = parse_records(source, fetched)
+        outcome = _store(source, batch)
+        run.status = HarvestRun.Status.SUCCEEDED
+        run.created = len(outcome.created)
+        run.updated = len(outcome.updated) + len(outcome.back)
+        run.unchanged = outcome.unchanged
+        run.gone = len(outcome.gone)
+        run.report = outcome.report(batch, fetched)
+        run.finished_at = timezone.now()
+        run.save()
+    HarvestSource.objects.filter(pk=source.pk).update(
+        last_harvested_at=run.started_at, records_as_of=as_of
+    )
+    return run, batch
 
 
 def due_source_ids(*, now: datetime.datetime | None = None) -> list[int]:

@@ -1127,6 +1127,9 @@ class HarvestSource(models.Model):
         verbose_name=_("organisation"),
         on_delete=models.CASCADE,
         related_name="harvest_sources",
+        # Empty only for files imported by the portal's operators (manage.py import_records),
+        # whose offers each name their provider.
+        null=True,
         help_text=_(
             "The organisation harvested records belong to (providers of JSON offers may differ)."
         ),
@@ -1141,6 +1144,15 @@ class HarvestSource(models.Model):
         _("every (hours)"), default=24, validators=[MinValueValidator(1)]
     )
     last_harvested_at = models.DateTimeField(_("last harvested at"), null=True, blank=True)
+    records_as_of = models.DateField(
+        _("records judged at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The “as_of” date of the last file imported: the date its records are judged at "
+            "(eligibility of offers by their dates)."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:

@@ -212,3 +212,96 @@ class PartnershipAgreementFactory(_PartnerRecordFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     kind = PartnershipAgreement.Kind.SUPPORT_NETWORK
     signed_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=60))
+
+
+# --- Matchmaking: requests and matches of the Bio-Bridge workflow (matches' tests) ---------------
+class MatchNeedFactory(factory.django.DjangoModelFactory):
+    """A published, public request for assistance written straight to the database (the needs
+    tests make theirs through the services); ``created_by`` is its author, None by default."""
+
+    class Meta:
+        model = "needs.Need"
+
+    reference = factory.Sequence(lambda n: f"NEED-2026-9{n:04d}")
+    title = factory.Sequence(lambda n: f"Request for assistance {n}")
+    country = factory.SubFactory(CountryFactory)
+    language = "en"
+    status = "published"
+    visibility = "public"
+    problem_statement = "Officers cannot identify the species counted."
+    objectives = "Train the officers."
+    requesting_organisation = "Ministry of Environment"
+    published_at = factory.LazyFunction(timezone.now)
+    submitted_at = factory.LazyFunction(timezone.now)
+    created_by = None
+
+
+class MatchFactory(factory.django.DjangoModelFactory):
+    """A match proposed by the help desk to the offer's provider (status and dates as given)."""
+
+    class Meta:
+        model = "matchmaking.Match"
+
+    need = factory.SubFactory(MatchNeedFactory)
+    offer = factory.SubFactory(OfferFactory)
+    status = "proposed"
+    origin = "helpdesk"
+    proposed_at = factory.LazyFunction(timezone.now)
+
+
+# --- Matchmaking: pilot projects, reports, evaluations, stories (projects' tests) ----------------
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """A pilot project in planning, written straight to the database, of an agreed match (the
+    projects' tests launch theirs through ``project_launch`` when the launch matters)."""
+
+    class Meta:
+        model = "matchmaking.Project"
+
+    match = factory.SubFactory(
+        MatchFactory, status="agreed", agreed_at=factory.LazyFunction(timezone.now)
+    )
+    reference = factory.Sequence(lambda n: f"PRJ-2026-9{n:04d}")
+    title = factory.Sequence(lambda n: f"Pilot project {n}")
+    objectives = "Train forty officers to run the census on their own."
+    budget = 45000
+    currency = "USD"
+    start_date = factory.LazyFunction(timezone.localdate)
+    status = "planning"
+    report_every_months = 3
+    next_report_due = factory.LazyFunction(
+        lambda: timezone.localdate() + datetime.timedelta(days=90)
+    )
+
+
+class ProgressReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "matchmaking.ProgressReport"
+
+    project = factory.SubFactory(ProjectFactory)
+    period_start = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=90))
+    period_end = factory.LazyFunction(timezone.localdate)
+    progress_percent = 40
+    achievements = "Two field courses held; 25 officers trained."
+
+
+class ProjectEvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "matchmaking.ProjectEvaluation"
+
+    project = factory.SubFactory(ProjectFactory, status="completed")
+    side = "requester"
+    effectiveness = 4
+    quality = 5
+    achievement = "mostly"
+    lessons_learned = "Start the field courses before the rainy season."
+
+
+class SuccessStoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "matchmaking.SuccessStory"
+
+    project = factory.SubFactory(ProjectFactory, status="completed")
+    title = factory.Sequence(lambda n: f"Success story {n}")
+    summary = "Forty officers now run the census on their own."
+    body = "The census of January covered every site for the first time."
+    status = "draft"

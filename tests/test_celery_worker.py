@@ -48,3 +48,27 @@ def test_heartbeat_runs_eagerly_without_a_broker(settings):
         pytest.skip("tasks are not eager in this run")
     assert worker_heartbeat.delay().get() == "eager"
     assert WorkerHeartbeat.objects.get(hostname="eager").beats == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_suggestions_are_computed_by_a_worker_process(broker_mode, tmp_path):
+    """The nightly chunks of the matching engine run in the worker and store suggestions."""
+    import json
+
+    from django.core.management import call_command
+
+    from matchmaking.models import Suggestion
+    from matchmaking.tasks import refresh_suggestions_chunk
+    from matchmaking.tests.test_suggestions import SMALL_SET
+    from needs.models import Need
+
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps(SMALL_SET), encoding="utf-8")
+    call_command("import_records", str(path), stdout=open(os.devnull, "w"))  # noqa: SIM115
+    need = Need.objects.get(external_id="N-1")
+    Suggestion.objects.filter(need=need).delete()
+
+    stored = refresh_suggestions_chunk.delay([need.pk]).get(timeout=60)
+
+    assert stored == 1
+    assert list(need.suggestions.values_list("offer__external_id", flat=True)) == ["O-1"]

@@ -18,16 +18,12 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from chm_portal.core.admin_tools import error_text
+
 from . import services
 from .models import FocalPoint, RoleRequest, User
 from .predicates import is_site_admin
 from .roles import STAFF_ROLE_GROUPS, Role
-
-
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(str(message) for message in exc.messages)
-    return str(exc)
 
 
 def _report(
@@ -86,7 +82,7 @@ def _staff_role_action(role: Role, *, grant: bool):
                 else:
                     services.staff_role_revoke(user=user, role=role, by=request.user)
             except (PermissionDenied, ValidationError) as exc:
-                failures.append(f"{user}: {_error_text(exc)}")
+                failures.append(f"{user}: {error_text(exc)}")
             else:
                 done += 1
         _report(
@@ -234,7 +230,7 @@ class FocalPointAdmin(admin.ModelAdmin):
             try:
                 services.focal_point_revoke(focal_point=focal_point, by=request.user)
             except (PermissionDenied, ValidationError) as exc:
-                failures.append(f"{focal_point}: {_error_text(exc)}")
+                failures.append(f"{focal_point}: {error_text(exc)}")
             else:
                 done += 1
         _report(
@@ -342,7 +338,7 @@ class RoleRequestAdmin(admin.ModelAdmin):
             try:
                 decide(role_request)
             except (PermissionDenied, ValidationError) as exc:
-                failures.append(f"{role_request}: {_error_text(exc)}")
+                failures.append(f"{role_request}: {error_text(exc)}")
             else:
                 done += 1
         _report(self, request, done=done, message=message, failures=failures)

@@ -89,6 +89,7 @@ STAFF_GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]] | str]
         ("partners", "harvestrun"): ("view",),
         ("alerts", "savedsearch"): ("view",),
         ("alerts", "follow"): ("view",),
+        ("alerts", "inboxmessage"): ("view",),
         # Requests for assistance: the triage queue. Writes go through needs.services, whose
         # object rules (needs/rules.py) decide; these let the admin show the pages and inlines.
         ("needs", "need"): ("view", "change", "triage"),

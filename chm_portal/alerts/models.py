@@ -222,3 +222,44 @@ class Follow(models.Model):
             raise ValidationError(
                 {"content_type": _("Only opportunities and events may be followed.")}
             )
+
+
+class InboxMessage(models.Model):
+    """A notice in a person's in-portal inbox: what the portal also emailed them about a step of
+    a workflow (a match proposed to their organisation, a project's report due), with a link to
+    the page where they can act. Read messages stay until the person is removed."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="inbox_messages",
+    )
+    subject = models.CharField(_("subject"), max_length=250)
+    body = models.TextField(_("message"), blank=True)
+    # A path on this portal ("/matchmaking/matches/12/"), or empty.
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("inbox message")
+        verbose_name_plural = _("inbox messages")
+        indexes = [
+            # The inbox page: a person's messages, newest first.
+            models.Index(fields=["recipient", "-created_at"], name="alerts_inbox_recipient_idx"),
+            # The unread count in the navigation, on every page.
+            models.Index(
+                fields=["recipient"],
+                condition=Q(read_at__isnull=True),
+                name="alerts_inbox_unread_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -8,13 +8,13 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Model, Q, QuerySet
 from django.http import HttpRequest, QueryDict
 
 from chm_portal.core.databases import Database, get_database, registered
 from chm_portal.core.faceting import FacetedFilterSet
 
-from .models import FOLLOWABLE, Follow, Followable, SavedSearch
+from .models import FOLLOWABLE, Follow, Followable, InboxMessage, SavedSearch
 
 __all__ = [
     "DIGEST_RECORDS_LISTED",
@@ -23,6 +23,8 @@ __all__ = [
     "followable_of",
     "follows_due_for_reminder",
     "follows_of",
+    "inbox_list_for_user",
+    "inbox_unread_count",
     "is_following",
     "saved_search_filterset",
     "saved_search_news",
@@ -165,3 +167,20 @@ def follows_due_for_reminder(*, now: datetime.datetime) -> QuerySet[Follow]:
         .select_related("user", "content_type")
         .order_by("user_id", "pk")
     )
+
+
+# --- Inbox ------------------------------------------------------------------------------------
+def inbox_list_for_user(*, user) -> QuerySet[InboxMessage]:
+    """A person's inbox: unread messages first, then the newest first. Nobody else's; empty
+    for anonymous visitors."""
+    if not getattr(user, "is_authenticated", False):
+        return InboxMessage.objects.none()
+    unread = ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField())
+    return InboxMessage.objects.filter(recipient=user).order_by(unread.desc(), "-created_at", "-pk")
+
+
+def inbox_unread_count(*, user) -> int:
+    """How many messages of a person's inbox are unread (0 for anonymous visitors, no query)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return InboxMessage.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -3,8 +3,10 @@ first, then changes, and raises a translated ``ValidationError`` the page can sh
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -16,12 +18,21 @@ from django.utils.translation import gettext_lazy as _
 from chm_portal.core.databases import get_database
 
 from . import selectors
-from .models import MAX_QUERY_STRING_LENGTH, Follow, SavedSearch, normalise_query_string
+from .models import (
+    MAX_QUERY_STRING_LENGTH,
+    Follow,
+    InboxMessage,
+    SavedSearch,
+    normalise_query_string,
+)
 
 __all__ = [
     "MAX_SAVED_SEARCHES",
     "follow_create",
     "follow_delete",
+    "inbox_mark_all_read",
+    "inbox_mark_read",
+    "inbox_send",
     "saved_search_create",
     "saved_search_delete",
     "saved_search_set_frequency",
@@ -144,3 +155,71 @@ def follow_delete(*, user, content_type: ContentType, object_id: Any) -> bool:
         user=user, content_type=content_type, object_id=object_id
     ).delete()
     return bool(deleted)
+
+
+# --- Inbox ------------------------------------------------------------------------------------
+_SUBJECT_LENGTH = InboxMessage._meta.get_field("subject").max_length
+_URL_LENGTH = InboxMessage._meta.get_field("url").max_length
+
+
+def _inbox_link(url: str) -> str:
+    """A link an inbox message may carry: a path on the portal (an absolute URL of the portal
+    becomes its path), or an http(s) address. Anything else is a programming error."""
+    url = str(url or "").strip()
+    site = settings.SITE_URL.rstrip("/")
+    if site and url.startswith(site + "/"):
+        url = url[len(site) :]
+    if url and not (
+        (url.startswith("/") and not url.startswith("//"))
+        or url.startswith(("https://", "http://"))
+    ):
+        raise ValueError(f"An inbox link must be a path or an http(s) URL, not {url!r}.")
+    if len(url) > _URL_LENGTH:
+        raise ValueError(f"An inbox link is limited to {_URL_LENGTH} characters.")
+    return url
+
+
+def inbox_send(*, recipients: Iterable, subject: str, body: str = "", url: str = "") -> int:
+    """Put one message in the in-portal inbox of each active person of ``recipients`` (each
+    once, however often listed); returns how many were sent. One INSERT for them all.
+
+    The caller translates ``subject`` and ``body`` (in each recipient's language, or the
+    portal's); ``url`` is a path on the portal to the page where the person can act. Call it in
+    the transaction of the notification it goes with, so that the inbox and the email outbox
+    agree.
+    """
+    seen: set[int] = set()
+    messages: list[InboxMessage] = []
+    now = timezone.now()
+    subject = " ".join(str(subject).split())[:_SUBJECT_LENGTH]
+    url = _inbox_link(url)
+    for user in recipients:
+        if user is None or user.pk is None or user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        messages.append(
+            InboxMessage(recipient=user, subject=subject, body=str(body), url=url, created_at=now)
+        )
+    if messages:
+        InboxMessage.objects.bulk_create(messages)
+    return len(messages)
+
+
+def inbox_mark_read(*, message: InboxMessage, by) -> InboxMessage:
+    """Mark a message of ``by``'s inbox as read (again: nothing changes). Someone else's message
+    is refused: the page answers 404 before that, this guards the other callers."""
+    if message.recipient_id != getattr(by, "pk", None):
+        raise ValidationError(_("This message is not in your inbox."))
+    if message.read_at is None:
+        message.read_at = timezone.now()
+        InboxMessage.objects.filter(pk=message.pk, read_at__isnull=True).update(
+            read_at=message.read_at
+        )
+    return message
+
+
+def inbox_mark_all_read(*, by) -> int:
+    """Mark every unread message of ``by``'s inbox as read; returns how many were unread."""
+    return InboxMessage.objects.filter(recipient=by, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

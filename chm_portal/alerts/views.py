@@ -283,3 +283,63 @@ class FollowListView(LoginRequiredMixin, ListView):
             )
         context["rows"] = rows
         return context
+
+
+# --- Inbox ------------------------------------------------------------------------------------
+INBOX_PAGE_SIZE = 25
+
+
+def _own_message_or_404(request: HttpRequest, pk: int):
+    return get_object_or_404(selectors.inbox_list_for_user(user=request.user), pk=pk)
+
+
+class InboxView(LoginRequiredMixin, ListView):
+    """``/alerts/inbox/``: what the portal told the person (a match proposed to their
+    organisation, a project's report due...), unread first, with a link to act on each."""
+
+    template_name = "alerts/inbox.html"
+    context_object_name = "inbox_messages"
+    paginate_by = INBOX_PAGE_SIZE
+
+    def get_queryset(self):
+        return selectors.inbox_list_for_user(user=self.request.user)
+
+
+class InboxOpenView(LoginRequiredMixin, View):
+    """``POST /alerts/inbox/<pk>/open/``: mark the message read and go to its page (back to the
+    inbox when it has none)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        message = _own_message_or_404(request, pk)
+        services.inbox_mark_read(message=message, by=request.user)
+        target = message.url
+        if not target or not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = reverse("alerts:inbox")
+        return HttpResponseRedirect(target)
+
+
+class InboxMarkReadView(LoginRequiredMixin, View):
+    """``POST /alerts/inbox/<pk>/read/``: mark one message read, stay on the inbox."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        message = _own_message_or_404(request, pk)
+        services.inbox_mark_read(message=message, by=request.user)
+        return HttpResponseRedirect(_next_or(request, reverse("alerts:inbox")))
+
+
+class InboxMarkAllReadView(LoginRequiredMixin, View):
+    """``POST /alerts/inbox/read-all/``: mark every message of the inbox read."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        count = services.inbox_mark_all_read(by=request.user)
+        if count:
+            messages.success(request, _("All messages are marked as read."))
+        return HttpResponseRedirect(reverse("alerts:inbox"))

@@ -15,19 +15,23 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
-def send_task_safely(task, *args) -> bool:
-    """Send ``task`` with ``args`` now; False (and a warning) when the broker cannot take it."""
+def send_task_safely(task, *args, countdown: float | None = None) -> bool:
+    """Send ``task`` with ``args`` now (to run in ``countdown`` seconds); False (and a warning)
+    when the broker cannot take it."""
     try:
-        task.delay(*args)
+        if countdown:
+            task.apply_async(args, countdown=countdown)
+        else:
+            task.delay(*args)
     except Exception:  # the broker's errors differ by transport; none may reach the user
         logger.warning("Could not send %s%r; the periodic sweep will retry", task.name, args)
         return False
     return True
 
 
-def enqueue_after_commit(task, *args) -> None:
+def enqueue_after_commit(task, *args, countdown: float | None = None) -> None:
     """Send ``task`` once the current transaction commits (at once outside a transaction)."""
-    transaction.on_commit(lambda: send_task_safely(task, *args))
+    transaction.on_commit(lambda: send_task_safely(task, *args, countdown=countdown))
 
 
 def enqueue_reliably(task, *args) -> None:

@@ -10,6 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("matchmaking", "0001_initial"),
         ("partners", "0003_staff_permissions"),
+        ("alerts", "0003_inbox_message"),
     ]
 
     operations = [migrations.RunPython(sync_staff_groups_operation, migrations.RunPython.noop)]

@@ -299,8 +299,8 @@ def test_the_page_queries_do_not_grow_with_entries(
     # 1 session, 2 user, 3 staff groups and 4 focal-point countries (whose assessments the
     # person sees), 5 the assessment, 6 targets, 7 priorities, 8 entries with targets, areas,
     # priorities and request counts, 9 the gaps offered as draft requests, 10 targets and
-    # 11 thematic areas of the "add a row" form.
-    with django_assert_num_queries(11):
+    # 11 thematic areas of the "add a row" form, 12 unread inbox messages (header).
+    with django_assert_num_queries(12):
         response = client.get(edit_url(assessment_a))
 
     assert f"{count} of 23 targets assessed" in response.content.decode()

@@ -573,8 +573,9 @@ def test_my_requests_queries_do_not_grow_with_rows(
     # 1 session, 2 user, 3 the user's focal-point countries (kept on the user for the
     # permission checks too), 4 count for the paginator, 5 the page of requests with country,
     # region, priority, assignee and original joined, 6-10 the selector's prefetches (targets,
-    # thematic areas, capacity levels, working languages, support asked for).
-    with django_assert_num_queries(10):
+    # thematic areas, capacity levels, working languages, support asked for), 11 unread inbox
+    # messages (header).
+    with django_assert_num_queries(11):
         response = client.get(MY_REQUESTS)
 
     assert len(response.context["rows"]) == min(count, 25)

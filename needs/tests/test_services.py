@@ -563,9 +563,10 @@ def test_publishing_costs_a_fixed_number_of_queries(
     submitted_need, helpdesk_user, django_assert_num_queries
 ):
     helpdesk_user.has_perm("needs.triage_need")  # the groups are read once per user object
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         # SAVEPOINT; SELECT ... FOR UPDATE the request; UPDATE its status and timestamps;
-        # INSERT the published event; RELEASE SAVEPOINT.
+        # INSERT the published event; upsert the request's suggestion refresh (matchmaking);
+        # RELEASE SAVEPOINT.
         services.need_publish(need=submitted_need, by=helpdesk_user)
 
 
@@ -663,7 +664,8 @@ def test_submission_succeeds_when_the_broker_is_down_and_the_sweep_resends(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.need_submit(need=draft_need, by=focal_point_a)
 
-    assert len(callbacks) == 1
+    # The notification, and matchmaking's refresh of the request's suggestions.
+    assert len(callbacks) == 2
     draft_need.refresh_from_db()
     assert draft_need.status == S.SUBMITTED
     event = draft_need.events.get(action=A.SUBMITTED)

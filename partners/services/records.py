@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
@@ -32,6 +32,7 @@ from ..models import (
     PartnerRecord,
     RecordStatus,
 )
+from ..signals import record_changed
 
 __all__ = [
     "events_close_after_end",
@@ -170,6 +171,7 @@ def record_create(
     _full_clean(record, relations=relations)
     record.save()
     _set_relations(record, relations)
+    _changed(record)
     return record
 
 
@@ -194,6 +196,7 @@ def record_update(
     _full_clean(locked, relations=relations)
     locked.save()
     _set_relations(locked, relations)
+    _changed(locked)
     return locked
 
 
@@ -237,6 +240,7 @@ def record_set_status(*, record: RecordT, by: User | None, status: str) -> Recor
     locked.closed_automatically = False
     locked.save(update_fields=["status", "published_at", "closed_automatically", "updated_at"])
     record.status, record.published_at = locked.status, locked.published_at
+    _changed(locked)
     return locked
 
 
@@ -245,7 +249,21 @@ def record_delete(*, record: PartnerRecord, by: User | None) -> None:
     """Delete a record (its organisation's administrators or the help desk)."""
     if by is not None and not by.has_perm(_permission(type(record), "delete"), record):
         raise PermissionDenied(_("Only the organisation's administrators delete its records."))
-    record.delete()
+    _changed(record, deleted=True)
+    try:
+        with transaction.atomic():
+            record.delete()
+    except ProtectedError as error:
+        raise ValidationError(
+            _(
+                "Matches or projects refer to this record, so it cannot be deleted; close it "
+                "instead."
+            )
+        ) from error
+
+
+def _changed(record: PartnerRecord, *, deleted: bool = False) -> None:
+    record_changed.send(sender=type(record), record_id=record.pk, deleted=deleted)
 
 
 # --- Scheduled ------------------------------------------------------------------------------------
@@ -254,9 +272,16 @@ def offers_expire(*, today: datetime.date | None = None) -> int:
     """Close published and paused offers whose availability ended before ``today``; returns how
     many. Idempotent: closed offers are left alone."""
     today = today or timezone.localdate()
-    return Offer.objects.filter(
+    expired = Offer.objects.filter(
         status__in=(RecordStatus.PUBLISHED, RecordStatus.PAUSED), available_until__lt=today
-    ).update(status=RecordStatus.CLOSED, closed_automatically=True, updated_at=timezone.now())
+    )
+    expired_ids = list(expired.values_list("pk", flat=True))
+    closed = Offer.objects.filter(pk__in=expired_ids).update(
+        status=RecordStatus.CLOSED, closed_automatically=True, updated_at=timezone.now()
+    )
+    for offer_id in expired_ids:
+        record_changed.send(sender=Offer, record_id=offer_id, deleted=False)
+    return closed
 
 
 @transaction.atomic

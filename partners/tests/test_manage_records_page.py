@@ -154,8 +154,9 @@ def test_the_page_costs_the_same_queries_whatever_the_records(
     make_records(organisation_x, 2, status=RecordStatus.CLOSED)
 
     # session, user, the organisation, the person's memberships (permission), one union
-    # counting the records by type and status, and one query per record type (six).
-    with django_assert_num_queries(11):
+    # counting the records by type and status, one query per record type (six), and the
+    # unread inbox messages (header).
+    with django_assert_num_queries(12):
         response = client.get(manage_url(organisation_x))
     assert response.status_code == 200
     assert _queries(client, organisation_x) == few

@@ -29,6 +29,10 @@ PUBLIC_PAGES = [
     "/es/partners/initiatives/",
     "/en/partners/agreements/",
     "/en/search/?q=biodiversity",
+    "/en/matchmaking/",
+    "/fr/matchmaking/projects/",
+    "/es/matchmaking/statistics/",
+    "/en/matchmaking/stories/",
 ]
 
 
@@ -50,6 +54,9 @@ def test_requester_pages_have_no_serious_accessibility_violations(live_server, p
         "/en/needs/new/",
         "/en/needs/mine/",
         "/en/needs/assessments/",
+        "/en/matchmaking/matches/",
+        "/en/matchmaking/my-projects/",
+        "/en/alerts/inbox/",
     ]:
         page.goto(f"{live_server.url}{path}")
         assert run_axe(page) == [], path

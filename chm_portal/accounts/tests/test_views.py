@@ -63,8 +63,9 @@ def test_profile_page_queries_do_not_grow_with_roles(
     client.force_login(focal_point_a)
 
     # 1 session, 2 user, 3 focal points + countries, 4 memberships + organisations,
-    # 5 staff groups, 6 role requests + countries, 7 countries of the "country" select.
-    with django_assert_num_queries(7):
+    # 5 staff groups, 6 role requests + countries, 7 countries of the "country" select,
+    # 8 the unread messages of the inbox (header).
+    with django_assert_num_queries(8):
         response = client.get(PROFILE)
 
     assert response.status_code == 200

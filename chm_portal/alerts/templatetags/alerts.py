@@ -38,3 +38,22 @@ def follow_state(context: template.Context, record: Any) -> dict[str, Any]:
         "follow_url": reverse("alerts:follow", args=[label, record.pk]),
         "unfollow_url": reverse("alerts:unfollow", args=[label, record.pk]),
     }
+
+
+@register.simple_tag(takes_context=True)
+def inbox_unread_count(context: template.Context) -> int:
+    """``{% inbox_unread_count as unread %}``: unread messages of the signed-in person's inbox.
+
+    One COUNT query per page for a signed-in person (remembered on the request, so that the
+    header and a page that shows it again share it); none for anonymous visitors.
+    """
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    if user is None or not user.is_authenticated:
+        return 0
+    cached = getattr(request, "_chm_inbox_unread", None) if request is not None else None
+    if cached is None:
+        cached = selectors.inbox_unread_count(user=user)
+        if request is not None:
+            request._chm_inbox_unread = cached
+    return cached

@@ -193,8 +193,8 @@ def test_my_saved_searches_in_constant_queries(client, learner, django_assert_ma
         save(learner, query=f"q=word{number}", name=f"Search {number}")
     client.force_login(learner)
 
-    # Session, user, the count for the paginator, the page of searches.
-    with django_assert_max_num_queries(4):
+    # Session, user, the count for the paginator, the page of searches, unread inbox messages.
+    with django_assert_max_num_queries(5):
         response = client.get(LIST_URL)
 
     html = response.content.decode()
