@@ -57,11 +57,16 @@ def test_suggestions_are_computed_by_a_worker_process(broker_mode, tmp_path):
 
     from django.core.management import call_command
 
+    from chm_portal.vocabularies.loaders import load_reference_data
+    from chm_portal.vocabularies.models import Country
     from matchmaking.models import Suggestion
     from matchmaking.tasks import refresh_suggestions_chunk
     from matchmaking.tests.test_suggestions import SMALL_SET
     from needs.models import Need
 
+    # Real transactions: Django empties every table after each such test, reference data too.
+    if not Country.objects.exists():
+        load_reference_data()
     path = tmp_path / "records.json"
     path.write_text(json.dumps(SMALL_SET), encoding="utf-8")
     call_command("import_records", str(path), stdout=open(os.devnull, "w"))  # noqa: SIM115
