@@ -113,6 +113,10 @@ def run(args: argparse.Namespace) -> dict:
         os.unlink(file.name)
         print(f"imported in {time.perf_counter() - started:.1f} s", file=sys.stderr)
 
+    if connection.vendor == "postgresql":
+        # Fresh statistics after the bulk import, as autovacuum would gather them soon after.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     selectors.forget_cached_indexes()
     need_ids = list(
         selectors.needs_to_suggest_for()
