@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "chm_portal.vocabularies",
     "chm_portal.accounts",
     "chm_portal.alerts",
+    "chm_portal.quality",
     "partners",
     "needs",
     "matchmaking",
@@ -256,6 +257,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name with another one get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "PostStatusEnum": "elearning.models.PostStatus",
+        "QuestionKindEnum": "elearning.models.Question.Kind",
+    },
 }
 
 # --- Background work ------------------------------------------------------------------------

@@ -34,6 +34,8 @@ urlpatterns += i18n_patterns(
     path("partners/", include("partners.urls")),
     path("matchmaking/", include("matchmaking.urls")),
     path("learning/", include("elearning.urls")),
+    path("certificates/", include("elearning.urls_certificates")),
+    path("quality/", include("chm_portal.quality.urls")),
     path("dashboards/", include("monitoring.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

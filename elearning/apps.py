@@ -4,8 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 class ElearningConfig(AppConfig):
     """Course catalogue and learning management: enrolment, lessons, quizzes, certificates,
-    feedback and alumni.
+    feedback, alumni and communities of practice.
     """
 
     name = "elearning"
     verbose_name = _("E-learning")
+
+    def ready(self) -> None:
+        # The catalogue is a registered database (search, facets, exports, feed, saved searches);
+        # courses are reviewed against the quality standards before publication; signals keep
+        # alumni activity current.
+        from . import databases, quality, signals  # noqa: F401

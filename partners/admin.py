@@ -696,9 +696,43 @@ class InitiativeAdmin(RecordAdmin):
     )
 
 
+class QualityReviewActionMixin:
+    """ "Open a quality review" for content reviewers: a review of each selected record against
+    the portal's standards (``chm_portal.quality``), taken by the reviewer, on the review queue."""
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.has_perm("quality.review_item"):
+            actions.pop("open_quality_review", None)
+        return actions
+
+    @admin.action(description=_("Open a quality review"))
+    def open_quality_review(self, request, queryset: QuerySet) -> None:
+        from chm_portal.quality.services import request_review, start_review
+
+        def open_and_take(record) -> None:
+            start_review(review=request_review(item=record, by=request.user), reviewer=request.user)
+
+        _apply_to_each(
+            self,
+            request,
+            queryset,
+            open_and_take,
+            lambda count: (
+                ngettext(
+                    "%(count)d quality review opened: find it on the review queue.",
+                    "%(count)d quality reviews opened: find them on the review queue.",
+                    count,
+                )
+                % {"count": count}
+            ),
+        )
+
+
 @admin.register(Resource)
-class ResourceAdmin(SpreadsheetMixin, RecordAdmin):
+class ResourceAdmin(QualityReviewActionMixin, SpreadsheetMixin, RecordAdmin):
     resource_classes = [ResourceTable]
+    actions = [*RecordAdmin.actions, "open_quality_review"]
     list_display = (
         "title",
         "organisation",
@@ -816,8 +850,9 @@ class OpportunityAdmin(SpreadsheetMixin, RecordAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(SpreadsheetMixin, RecordAdmin):
+class EventAdmin(QualityReviewActionMixin, SpreadsheetMixin, RecordAdmin):
     resource_classes = [EventTable]
+    actions = [*RecordAdmin.actions, "open_quality_review"]
     list_display = (
         "title",
         "organisation",

@@ -11,4 +11,5 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self) -> None:
-        from . import databases  # noqa: F401  (registers the partners' databases)
+        # The partners' databases are registered; resources and events are reviewable.
+        from . import databases, quality  # noqa: F401

@@ -305,3 +305,77 @@ class SuccessStoryFactory(factory.django.DjangoModelFactory):
     summary = "Forty officers now run the census on their own."
     body = "The census of January covered every site for the first time."
     status = "draft"
+
+
+# --- E-learning -----------------------------------------------------------------------------------
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "elearning.Course"
+
+    title = factory.Sequence(lambda n: f"Course {n}")
+    summary = "A short course on biodiversity."
+    provider = factory.SubFactory(OrganisationFactory)
+    status = "published"
+    published_at = factory.LazyFunction(timezone.now)
+
+
+def build_course(
+    provider=None, *, status="published", modules=2, lessons_per_module=2, quiz=True, **fields
+):
+    """A course with ``modules`` modules of ``lessons_per_module`` required content lessons, and,
+    when ``quiz``, a last lesson that is a quiz of two questions (one single-choice, one
+    multiple-choice; pass mark 50 %, two attempts). Returns the course."""
+    from elearning.models import Choice, Lesson, Module, Question, Quiz
+
+    course = CourseFactory(**({"provider": provider} if provider else {}), status=status, **fields)
+    module = None
+    for m in range(modules):
+        module = Module.objects.create(course=course, title=f"Module {m + 1}", position=m)
+        for n in range(lessons_per_module):
+            Lesson.objects.create(
+                course=course,
+                module=module,
+                title=f"Lesson {m + 1}.{n + 1}",
+                position=n,
+                body="<p>Text of the lesson.</p>",
+            )
+    if quiz and module is not None:
+        lesson = Lesson.objects.create(
+            course=course, module=module, kind="quiz", title="Check your knowledge", position=99
+        )
+        quiz_row = Quiz.objects.create(lesson=lesson, pass_mark=50, max_attempts=2)
+        single = Question.objects.create(quiz=quiz_row, text="Which is a GBF target?", position=0)
+        Choice.objects.create(
+            question=single,
+            text="GBF-T3",
+            is_correct=True,
+            position=0,
+            feedback="Yes: protected areas.",
+        )
+        Choice.objects.create(
+            question=single, text="GBF-T99", position=1, feedback="There is no such target."
+        )
+        multiple = Question.objects.create(
+            quiz=quiz_row, text="Which are ecosystems?", kind="multiple", position=1
+        )
+        Choice.objects.create(question=multiple, text="Mangroves", is_correct=True, position=0)
+        Choice.objects.create(question=multiple, text="Coral reefs", is_correct=True, position=1)
+        Choice.objects.create(question=multiple, text="Spreadsheets", position=2)
+    return course
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "elearning.Enrolment"
+
+    course = factory.SubFactory(CourseFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class CommunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "elearning.Community"
+
+    slug = factory.Sequence(lambda n: f"community-{n}")
+    name = factory.Sequence(lambda n: f"Community {n}")
+    description = "Practitioners sharing experience."

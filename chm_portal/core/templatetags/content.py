@@ -49,3 +49,21 @@ def translation_notice(record, field: str = "description"):
     except KeyError:
         name, active_name = shown, active
     return {"shown": shown, "shown_name": name, "active_name": active_name}
+
+
+@register.filter
+def rich_text(value: str):
+    """Author-written HTML, sanitised (see chm_portal/core/richtext.py) and marked safe."""
+    from django.utils.safestring import mark_safe
+
+    from chm_portal.core.richtext import sanitise_html
+
+    return mark_safe(sanitise_html(value))
+
+
+@register.filter
+def video_embed(url: str) -> str:
+    """The embed address of a YouTube or Vimeo link, or "" (see chm_portal/core/richtext.py)."""
+    from chm_portal.core.richtext import video_embed_url
+
+    return video_embed_url(url) or ""

@@ -1,0 +1,3 @@
+"""The admin of e-learning, one module per area."""
+
+from . import alumni, communities, courses  # noqa: F401

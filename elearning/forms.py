@@ -1,1 +1,0 @@
-"""Web forms; validation at the boundary, business rules in services."""

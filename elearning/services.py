@@ -1,1 +1,0 @@
-"""Writes: one typed function per state change, called by views, API, admin and tasks."""
