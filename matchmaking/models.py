@@ -65,6 +65,7 @@ class RelatedSuggestion(models.Model):
     class Kind(models.TextChoices):
         RESOURCE = "resource", _("Resource")
         OPPORTUNITY = "opportunity", _("Opportunity")
+        COURSE = "course", _("Course")
 
     need = models.ForeignKey(
         "needs.Need",

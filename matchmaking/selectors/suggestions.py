@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Count, Max, Model, Q, QuerySet
 from django.utils import timezone
 
+from elearning.models import Course
 from matchmaking.engine import Geography, NeedRecord, OfferIndex, OfferRecord
 from needs.models import Need, NeedEvent
 from partners.models import Offer, Opportunity, RecordStatus, Resource
@@ -63,7 +64,13 @@ OFFER_RELATIONS = (
 RELATED_MODELS: dict[str, type[Model]] = {
     RelatedSuggestion.Kind.RESOURCE: Resource,
     RelatedSuggestion.Kind.OPPORTUNITY: Opportunity,
+    RelatedSuggestion.Kind.COURSE: Course,
 }
+# The fields whose text the engine reads as a related record's title and description.
+RELATED_TEXT_FIELDS: dict[str, tuple[str, str]] = {
+    RelatedSuggestion.Kind.COURSE: ("title", "summary"),
+}
+DEFAULT_TEXT_FIELDS = ("title", "description")
 RELATED_RELATIONS = (
     ("targets", "targets", "code"),
     ("thematic_areas", "thematic_areas", "code"),
@@ -211,12 +218,14 @@ def offer_records(offers: QuerySet[Offer] | None = None) -> list[OfferRecord]:
     return records
 
 
-def _translated_columns(model: type[Model]) -> list[str]:
+def _translated_columns(
+    model: type[Model], fields: tuple[str, ...] = DEFAULT_TEXT_FIELDS
+) -> list[str]:
     from django.conf import settings
 
     return [
         f"{field}_{code.replace('-', '_')}"
-        for field in ("title", "description")
+        for field in fields
         for code, _name in settings.CONTENT_LANGUAGES
         if hasattr(model, f"{field}_{code.replace('-', '_')}")
     ]
@@ -285,7 +294,8 @@ def open_need_records() -> list[NeedRecord]:
 
 
 def related_index(kind: str) -> OfferIndex:
-    """The index of public resources or opportunities (``RelatedSuggestion.Kind``)."""
+    """The index of public resources, open opportunities or courses open for enrolment
+    (``RelatedSuggestion.Kind``)."""
     model = RELATED_MODELS[kind]
     queryset = _related_queryset(kind)
     fingerprint = _fingerprint(queryset)
@@ -294,15 +304,17 @@ def related_index(kind: str) -> OfferIndex:
         if cached is not None and cached.fingerprint == fingerprint:
             return cached.index
         relations = _relations(model, RELATED_RELATIONS, queryset)
+        title_field, description_field = RELATED_TEXT_FIELDS.get(kind, DEFAULT_TEXT_FIELDS)
+        columns = _translated_columns(model, (title_field, description_field))
         records = [
             OfferRecord(
                 id=row["pk"],
-                title=_original(row, "title"),
-                description=_original(row, "description"),
+                title=_original(row, title_field),
+                description=_original(row, description_field),
                 language=row["language"] or "en",
                 **{name: codes.get(row["pk"], ()) for name, codes in relations.items()},
             )
-            for row in queryset.order_by("pk").values("pk", "language", *_translated_columns(model))
+            for row in queryset.order_by("pk").values("pk", "language", *columns)
         ]
         index = OfferIndex.build(records, geography=geography())
         _cached[kind] = _CachedIndex(fingerprint, index)
@@ -311,6 +323,9 @@ def related_index(kind: str) -> OfferIndex:
 
 def _related_queryset(kind: str) -> QuerySet:
     model = RELATED_MODELS[kind]
+    if model is Course:
+        # Courses people can still enrol in; the catalogue's own notion of "open".
+        return Course.objects.open_for_enrolment()
     queryset = model.objects.public().filter(status=RecordStatus.PUBLISHED)
     if model is Opportunity:
         queryset = queryset.filter(deadline__gte=timezone.now())

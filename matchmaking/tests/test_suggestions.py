@@ -449,3 +449,31 @@ def test_a_public_requests_page_shows_related_resources_ranked_by_the_engine(
     assert "Field guide to invasive aquatic plants" in html
     assert f"/fr/partners/resources/{guide.pk}/" in html
     assert "Accounting for natural capital" not in html
+
+
+@pytest.mark.django_db
+def test_courses_open_for_enrolment_are_suggested_for_a_request(
+    tmp_path, client, django_capture_on_commit_callbacks
+):
+    from tests.factories import CourseFactory
+
+    course = CourseFactory(
+        title="Managing invasive aquatic plants in wetlands",
+        summary="A self-paced course on the early detection and control of water hyacinth, "
+        "salvinia and other invasive aquatic weeds.",
+    )
+    CourseFactory(
+        title="Invasive aquatic weeds: a closed course",
+        summary="Control of water hyacinth and salvinia in wetlands.",
+        status="draft",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _import(_write(tmp_path, SMALL_SET))
+    need = Need.objects.get(external_id="N-1")
+
+    response = client.get(f"/en/matchmaking/requests/{need.pk}/")
+
+    html = response.content.decode()
+    assert "Managing invasive aquatic plants in wetlands" in html
+    assert f"/en/learning/courses/{course.pk}/" in html
+    assert "a closed course" not in html

@@ -54,11 +54,13 @@ def _need_or_404(user, pk: int) -> tuple[Need, bool]:
 RELATED_SECTIONS = (
     (RelatedSuggestion.Kind.RESOURCE, _("Resources"), "partners:resource_detail"),
     (RelatedSuggestion.Kind.OPPORTUNITY, _("Opportunities"), "partners:opportunity_detail"),
+    (RelatedSuggestion.Kind.COURSE, _("Courses"), "elearning:course_detail"),
 )
 
 
 def _related_support(need: Need) -> list[dict[str, Any]]:
-    """The resources and opportunities the engine ranks for ``need``, by kind, with reasons."""
+    """The resources, opportunities and courses the engine ranks for ``need``, by kind, with
+    reasons."""
     related = related_suggestion_list_for_need(need=need)
     return [
         {
