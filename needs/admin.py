@@ -40,6 +40,7 @@ from django.utils.translation import ngettext
 
 from chm_portal.accounts.models import User
 from chm_portal.accounts.selectors import helpdesk_staff
+from chm_portal.core import admin_tools
 from chm_portal.core.admin_tools import RegionFilter, error_text
 from chm_portal.vocabularies.models import COUNTRY_GROUP_FLAGS, CountryGroup
 from chm_portal.vocabularies.translation import translation_field_names
@@ -232,23 +233,11 @@ class NeedSupportInline(admin.TabularInline):
         return request.user.has_perm("needs.change_need", obj)
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(admin_tools.ReadOnlyInline):
     """Rows shown as they are: they are written by the services, never edited here."""
-
-    extra = 0
-    can_delete = False
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class NeedAttachmentInline(ReadOnlyInline):

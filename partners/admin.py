@@ -9,12 +9,9 @@ exports use the tables of ``imports.py``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -26,7 +23,11 @@ from import_export.formats import base_formats
 from import_export.forms import ExportForm
 from modeltranslation.admin import TranslationAdmin
 
-from chm_portal.core.admin_tools import RegionFilter, error_text
+from chm_portal.core.admin_tools import (
+    ReadOnlyAdminMixin,
+    RegionFilter,
+    apply_to_each,
+)
 from chm_portal.core.background import enqueue_after_commit
 from chm_portal.vocabularies.translation import translation_field_names
 
@@ -52,39 +53,6 @@ from .models import (
 
 # Harvest runs shown on a source's page; every run is on the harvest runs page.
 RECENT_RUNS = 20
-
-
-def _apply_to_each(
-    model_admin: admin.ModelAdmin,
-    request,
-    queryset: QuerySet,
-    change: Callable[[object], object],
-    message: Callable[[int], str],
-) -> None:
-    """Apply a service to each selected row; a row it refuses gets its own warning."""
-    done = 0
-    for obj in queryset:
-        try:
-            change(obj)
-        except (PermissionDenied, ValidationError) as exc:
-            model_admin.message_user(request, f"{obj}: {error_text(exc)}", messages.WARNING)
-        else:
-            done += 1
-    if done:
-        model_admin.message_user(request, message(done), messages.SUCCESS)
-
-
-class ReadOnlyAdminMixin:
-    """Lists and pages to look at: rows are written by the portal, not in the admin."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 # --- Filters ------------------------------------------------------------------------------------
@@ -319,7 +287,7 @@ class OrganisationAdmin(SpreadsheetMixin, TranslationAdmin):
 
     @admin.action(description=_("Approve the selected organisations"), permissions=["approve"])
     def approve_selected(self, request, queryset: QuerySet[Organisation]) -> None:
-        _apply_to_each(
+        apply_to_each(
             self,
             request,
             queryset,
@@ -340,7 +308,7 @@ class OrganisationAdmin(SpreadsheetMixin, TranslationAdmin):
         form = OrganisationRejectionForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             reason = form.cleaned_data["rejection_reason"]
-            _apply_to_each(
+            apply_to_each(
                 self,
                 request,
                 queryset,
@@ -457,7 +425,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Withdraw the selected invitations"), permissions=["delete"])
     def revoke_selected(self, request, queryset: QuerySet[Invitation]) -> None:
-        _apply_to_each(
+        apply_to_each(
             self,
             request,
             queryset.select_related("organisation"),
@@ -526,7 +494,7 @@ class RecordAdmin(TranslationAdmin):
         super().save_model(request, obj, form, change)
 
     def _set_status(self, request, queryset: QuerySet, status: str, message) -> None:
-        _apply_to_each(
+        apply_to_each(
             self,
             request,
             queryset,
@@ -713,7 +681,7 @@ class QualityReviewActionMixin:
         def open_and_take(record) -> None:
             start_review(review=request_review(item=record, by=request.user), reviewer=request.user)
 
-        _apply_to_each(
+        apply_to_each(
             self,
             request,
             queryset,
@@ -987,7 +955,7 @@ class OpportunityApplicationAdmin(admin.ModelAdmin):
         return False
 
     def _decide(self, request, queryset, *, accept: bool, message) -> None:
-        _apply_to_each(
+        apply_to_each(
             self,
             request,
             queryset,

@@ -9,62 +9,22 @@ reported.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from chm_portal.core.admin_tools import error_text
+from chm_portal.core.admin_tools import ReadOnlyInline, apply_to_each
 
 from ..models import Community, CommunityMembership, Post, PostFlag, PostStatus, Thread
 from ..selectors.communities import active_cutoff
 from ..services import communities as services
 
 ACTION_TEMPLATE = "admin/action_form.html"
-
-
-def _apply(
-    model_admin: admin.ModelAdmin,
-    request,
-    objects,
-    change: Callable[[Any], Any],
-    message: Callable[[int], str],
-) -> None:
-    """Call ``change`` on each object in its own transaction; report successes and failures."""
-    done = 0
-    for obj in objects:
-        try:
-            with transaction.atomic():
-                change(obj)
-        except (PermissionDenied, ValidationError) as exc:
-            model_admin.message_user(request, f"{obj}: {error_text(exc)}", messages.WARNING)
-        else:
-            done += 1
-    if done:
-        model_admin.message_user(request, message(done), messages.SUCCESS)
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 # --- Communities ----------------------------------------------------------------------------------
@@ -186,7 +146,7 @@ class ThreadAdmin(admin.ModelAdmin):
         return False
 
     def _set(self, request, queryset, change, label) -> None:
-        _apply(
+        apply_to_each(
             self,
             request,
             queryset.select_related("community").order_by("pk"),
@@ -293,7 +253,7 @@ class PostAdmin(admin.ModelAdmin):
         """Asks for the reason first, on an intermediate page that keeps the selection."""
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
-            _apply(
+            apply_to_each(
                 self,
                 request,
                 self._posts(queryset),
@@ -321,7 +281,7 @@ class PostAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Show again"), permissions=["change"])
     def restore(self, request, queryset: QuerySet[Post]) -> None:
-        _apply(
+        apply_to_each(
             self,
             request,
             self._posts(queryset.filter(status=PostStatus.HIDDEN)),
@@ -334,7 +294,7 @@ class PostAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Dismiss the reports (keep the posts)"), permissions=["change"])
     def dismiss_reports(self, request, queryset: QuerySet[Post]) -> None:
-        _apply(
+        apply_to_each(
             self,
             request,
             self._posts(queryset),

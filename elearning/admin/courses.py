@@ -37,7 +37,8 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
-from chm_portal.core.admin_tools import RegionFilter, error_text
+from chm_portal.core import admin_tools
+from chm_portal.core.admin_tools import ReadOnlyAdminMixin, RegionFilter, error_text
 from chm_portal.core.richtext import is_embeddable_video, sanitise_html
 from chm_portal.quality.models import QualityReview
 from chm_portal.vocabularies.translation import translation_field_names
@@ -74,20 +75,7 @@ def _sanitise_translations(obj, field_name: str) -> None:
             setattr(obj, name, sanitise_html(value))
 
 
-class ReadOnlyAdminMixin:
-    """Rows written by the portal's services: looked at here, never added, edited or deleted."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ReadOnlyInline(admin_tools.ReadOnlyInline):
     """Rows shown on their parent's page: whoever may see the parent sees them (the help desk
     sees an enrolment's progress without a permission on progress rows)."""
 

@@ -9,14 +9,9 @@ the portal. Projects are launched from agreed matches on the portal or the API, 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -24,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from chm_portal.core.admin_tools import error_text
+from chm_portal.core.admin_tools import ReadOnlyInline, apply_to_each
 from chm_portal.vocabularies.models import Country
 
 from ..forms.projects import WorkshopForm
@@ -41,44 +36,6 @@ from ..services import projects as services
 
 S = Project.Status
 CANCEL_TEMPLATE = "matchmaking/projects/admin_cancel.html"
-
-
-def _apply(
-    model_admin: admin.ModelAdmin,
-    request,
-    objects,
-    change: Callable[[Any], Any],
-    message: Callable[[int], str],
-) -> None:
-    """Call ``change`` on each object in its own transaction; report successes and failures."""
-    done = 0
-    for obj in objects:
-        try:
-            with transaction.atomic():
-                change(obj)
-        except (PermissionDenied, ValidationError) as exc:
-            model_admin.message_user(request, f"{obj}: {error_text(exc)}", messages.WARNING)
-        else:
-            done += 1
-    if done:
-        model_admin.message_user(request, message(done), messages.SUCCESS)
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """Rows the sides write on the portal: shown, never edited here."""
-
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class ProgressReportInline(ReadOnlyInline):
@@ -332,7 +289,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
     # --- Actions ---------------------------------------------------------------------------
     def _move(self, request, queryset: QuerySet[Project], status: str, note: str = "") -> None:
-        _apply(
+        apply_to_each(
             self,
             request,
             queryset.order_by("pk"),
@@ -446,7 +403,7 @@ class SuccessStoryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publish the selected stories"), permissions=["change"])
     def publish(self, request, queryset: QuerySet[SuccessStory]) -> None:
-        _apply(
+        apply_to_each(
             self,
             request,
             queryset.order_by("pk"),
@@ -459,7 +416,7 @@ class SuccessStoryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Take the selected stories down"), permissions=["change"])
     def unpublish(self, request, queryset: QuerySet[SuccessStory]) -> None:
-        _apply(
+        apply_to_each(
             self,
             request,
             queryset.order_by("pk"),
