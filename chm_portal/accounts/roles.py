@@ -135,6 +135,13 @@ STAFF_GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]] | str]
         ("elearning", "postflag"): ("view", "change"),
         ("quality", "qualityreview"): ("view",),
         ("quality", "reviewcheck"): ("view",),
+        # Monitoring: the help desk records evaluations, keeps country profiles and asks for
+        # recomputes of the indicators (monitoring/rules.py); stored values are read-only.
+        ("monitoring", "recomputerun"): ("view", "add"),
+        ("monitoring", "indicatorvalue"): ("view",),
+        ("monitoring", "gapcell"): ("view",),
+        ("monitoring", "countryprofile"): ("view", "change"),
+        ("monitoring", "evaluation"): ("view", "add", "change", "delete"),
         # The admin's autocomplete widgets need to read the reference lists.
         ("vocabularies", "country"): ("view",),
         ("vocabularies", "organisationtype"): ("view",),

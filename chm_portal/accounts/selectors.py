@@ -1,9 +1,10 @@
 """Reads: functions returning QuerySets with their related rows loaded."""
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from chm_portal.vocabularies.models import Country
 
@@ -77,4 +78,16 @@ def helpdesk_staff() -> QuerySet[User]:
         .filter(Q(groups__name__in=(HELPDESK_GROUP, SITE_ADMINS_GROUP)) | Q(is_superuser=True))
         .distinct()
         .order_by("full_name", "email")
+    )
+
+
+def active_users(as_of: date, *, days: int = 90) -> QuerySet[User]:
+    """Accounts (not deactivated) that signed in within ``days`` days before the end of
+    ``as_of``. Only the last sign-in is kept, so this is exact for today and approximate for a
+    past day."""
+    end = datetime.combine(
+        as_of + timedelta(days=1), time.min, tzinfo=timezone.get_default_timezone()
+    )
+    return User.objects.filter(
+        is_active=True, last_login__gte=end - timedelta(days=days), last_login__lt=end
     )

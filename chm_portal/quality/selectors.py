@@ -11,7 +11,19 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Case, Count, IntegerField, Model, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    IntegerField,
+    Model,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat
 
 from . import registry
 from .models import QualityReview, ReviewCheck
@@ -19,6 +31,8 @@ from .models import QualityReview, ReviewCheck
 __all__ = [
     "OPEN",
     "candidate_items",
+    "completed_reviews",
+    "improved_reviews",
     "latest_reviews_of",
     "open_review_of",
     "review_awaiting_improvements",
@@ -172,6 +186,32 @@ def _period(
 def _distinct_items(queryset: QuerySet) -> int:
     # order_by(): the default ordering would add requested_at to the DISTINCT columns.
     return queryset.order_by().values("content_type_id", "object_id").distinct().count()
+
+
+def _with_item_key(queryset: QuerySet[QualityReview]) -> QuerySet[QualityReview]:
+    """Each review with ``item_key`` ("content type id:record id"), so that items are counted
+    once each with ``Count("item_key", distinct=True)`` in any grouping."""
+    return queryset.annotate(
+        item_key=Concat(
+            Cast("content_type_id", CharField()),
+            Value(":"),
+            Cast("object_id", CharField()),
+            output_field=CharField(),
+        )
+    )
+
+
+def completed_reviews(*, until: datetime.datetime | None = None) -> QuerySet[QualityReview]:
+    """Reviews completed (whatever their result) before ``until``, with ``item_key``: the
+    reviews behind "items reviewed against the standards"."""
+    queryset = QualityReview.objects.filter(status__in=QualityReview.DONE_STATUSES)
+    return _with_item_key(_period(queryset, "completed_at", None, until))
+
+
+def improved_reviews(*, until: datetime.datetime | None = None) -> QuerySet[QualityReview]:
+    """Reviews whose requested improvements were confirmed before ``until``, with
+    ``item_key``: the reviews behind "items reviewed and improved"."""
+    return _with_item_key(reviewed_and_improved_items(until=until))
 
 
 def reviewed_items_count(

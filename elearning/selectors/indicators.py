@@ -21,6 +21,12 @@ What counts:
   (an item reviewed twice counts once); *improved* when a review's improvements were confirmed
   (``QualityReview.improved_at``) in the period;
 - a participant *rates well* with ``SurveyResponse.GOOD_RATING`` (4) or more out of 5.
+
+The functions at the end (``published_courses(as_of)``, ``enrolments_taken_up(as_of)``...) return
+the QuerySet of the records counted as of the end of the day ``as_of``, which monitoring groups and
+counts itself (by country, target, year...). They share their conditions with the counts above, so
+both agree on what counts; they are left out of ``__all__``, which lists the one-query counts the
+tests pin.
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ from ..models import (
     EnrolmentStatus,
     LessonProgress,
     Module,
+    Post,
     SurveyResponse,
 )
 
@@ -113,11 +120,20 @@ def _hosted(since: Moment, until: Moment, prefix: str = "") -> Q:
     return published | archived
 
 
+def _first_published(since: Moment, until: Moment) -> Q:
+    """The course was first published in the period (and is public: archived since or not)."""
+    return _within("published_at", since, until) & Q(status__in=Course.PUBLIC_STATUSES)
+
+
 def _participations(since: Moment, until: Moment) -> QuerySet[Enrolment]:
     """Enrolments taken up in the period (an invitation counts once accepted)."""
     return Enrolment.objects.filter(_within("enrolled_at", since, until)).exclude(
         status=EnrolmentStatus.INVITED
     )
+
+
+def _survey_responses(since: Moment, until: Moment) -> QuerySet[SurveyResponse]:
+    return SurveyResponse.objects.filter(_within("submitted_at", since, until))
 
 
 def _learner_pairs(queryset: QuerySet, key: str) -> Pairs:
@@ -149,9 +165,7 @@ def new_online_courses(
 ) -> int:
     """Courses first published in the period (archived since or not); ``format="mooc"`` for the
     MOOCs alone (any ``CourseFormat`` value)."""
-    courses = Course.objects.filter(
-        _within("published_at", since, until), status__in=Course.PUBLIC_STATUSES
-    )
+    courses = Course.objects.filter(_first_published(since, until))
     if format:
         courses = courses.filter(format=format)
     return courses.count()
@@ -160,9 +174,7 @@ def new_online_courses(
 def new_online_courses_by_format(*, since: Moment = None, until: Moment = None) -> Pairs:
     """Courses first published in the period by format code (``self_paced``, ``mooc``...)."""
     return list(
-        Course.objects.filter(
-            _within("published_at", since, until), status__in=Course.PUBLIC_STATUSES
-        )
+        Course.objects.filter(_first_published(since, until))
         .order_by()
         .values("format")
         .annotate(n=Count("pk"))
@@ -285,7 +297,7 @@ def participants_rating_well(*, since: Moment = None, until: Moment = None) -> d
     ``{"responses": n, "quality_good": n, "effectiveness_good": n, "quality_share": 0.75,
     "effectiveness_share": 0.5}`` (shares are ``None`` without answers)."""
     good = SurveyResponse.GOOD_RATING
-    counts = SurveyResponse.objects.filter(_within("submitted_at", since, until)).aggregate(
+    counts = _survey_responses(since, until).aggregate(
         responses=Count("pk"),
         quality_good=Count("pk", filter=Q(quality__gte=good)),
         effectiveness_good=Count("pk", filter=Q(effectiveness__gte=good)),
@@ -296,3 +308,58 @@ def participants_rating_well(*, since: Moment = None, until: Moment = None) -> d
         "quality_share": counts["quality_good"] / responses if responses else None,
         "effectiveness_share": counts["effectiveness_good"] / responses if responses else None,
     }
+
+
+# --- Querysets as of a day, for monitoring's indicators ----------------------------------------
+def published_courses(as_of: datetime.date) -> QuerySet[Course]:
+    """Courses online at the end of ``as_of``: published by then and not archived by then (the
+    courses :func:`courses_hosted` counts with ``until=as_of``)."""
+    return Course.objects.filter(_hosted(None, as_of))
+
+
+def hosted_modules(as_of: datetime.date) -> QuerySet[Module]:
+    """Modules of the courses online at the end of ``as_of``."""
+    return Module.objects.filter(_hosted(None, as_of, prefix="course__"))
+
+
+def courses_first_published(as_of: datetime.date) -> QuerySet[Course]:
+    """Courses first published by the end of ``as_of``, archived since or not (the new online
+    courses of activity 13; ``published_at`` dates them)."""
+    return Course.objects.filter(_first_published(None, as_of))
+
+
+def enrolments_taken_up(as_of: datetime.date) -> QuerySet[Enrolment]:
+    """Enrolments taken up by the end of ``as_of`` (``enrolled_at``; invitations not accepted do
+    not count): the participants of online courses, and through ``user`` the learners."""
+    return _participations(None, as_of)
+
+
+def survey_responses(as_of: datetime.date) -> QuerySet[SurveyResponse]:
+    """Course surveys answered by the end of ``as_of`` (``submitted_at``)."""
+    return _survey_responses(None, as_of)
+
+
+def alumni_active(as_of: datetime.date) -> QuerySet[Alumnus]:
+    """Alumni who used the portal within ``ACTIVE_ALUMNI_DAYS`` (365) days before the end of
+    ``as_of``. Only the last activity is kept, so a past day is read from it (an approximation:
+    someone active then and again since looks inactive then)."""
+    end = _moment(as_of, end=True)
+    return Alumnus.objects.filter(
+        last_active_at__gte=end - datetime.timedelta(days=ACTIVE_ALUMNI_DAYS),
+        last_active_at__lt=end,
+    )
+
+
+def communities_active(as_of: datetime.date) -> QuerySet[Community]:
+    """Communities of practice with a post within ``ACTIVE_COMMUNITY_DAYS`` (90) days before the
+    end of ``as_of``.
+
+    Read from the dates of the posts (hidden ones too: they were activity) rather than from
+    ``Community.last_post_at``, the latest one, which :func:`active_communities` reads: so that
+    past days are right too.
+    """
+    end = _moment(as_of, end=True)
+    posted = Post.objects.filter(
+        created_at__gte=end - datetime.timedelta(days=ACTIVE_COMMUNITY_DAYS), created_at__lt=end
+    )
+    return Community.objects.filter(pk__in=posted.values("thread__community_id"))

@@ -6,6 +6,11 @@ are computed by the database. ``start`` and ``end`` are dates, both included; le
 leaves the period open on that side (``end`` alone gives the total at that date). Functions named
 ``..._by_...`` return ``(key, count)`` pairs, largest count first, where the key is a stable code
 (ISO country code, M49 region code, vocabulary code, year) and ``None`` stands for "not known".
+
+The functions without ``_count``/``_by_`` (``registered_organisations(as_of)``,
+``public_offers(as_of)``...) return the QuerySet of the records counted as of the end of the day
+``as_of``, which monitoring groups and counts itself; the counts above are built on the same
+querysets, so both always agree on what counts.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from ..models import (
     Opportunity,
     OpportunityApplication,
     Organisation,
+    PartnerRecord,
     PartnershipAgreement,
     RecordStatus,
     Resource,
@@ -46,8 +52,10 @@ from ..models import (
 __all__ = [
     "agreements_count_by_kind",
     "education_partnerships_count",
+    "education_partnerships_in_force",
     "events_held_by_type",
     "fellowship_opportunities_count",
+    "held_matchmaking_events",
     "matchmaking_events_by_region",
     "matchmaking_events_count",
     "matchmaking_participants_count",
@@ -55,15 +63,28 @@ __all__ = [
     "partners_registered_by_region",
     "partners_registered_by_type",
     "partners_registered_count",
+    "partners_with_records",
     "partners_with_records_count",
+    "programme_participants",
     "programme_participants_by_region",
     "programme_participants_count",
+    "public_agreements",
+    "public_events",
+    "public_initiatives",
+    "public_offers",
+    "public_opportunities",
+    "public_records_by_database",
     "public_records_count_by_database",
+    "public_resources",
+    "registered_organisations",
+    "resource_downloads",
     "resource_downloads_by_country",
     "resource_downloads_by_region",
     "resource_downloads_by_year",
     "resource_downloads_count",
+    "support_network_agreements",
     "support_network_agreements_count",
+    "teaching_materials",
     "teaching_materials_by_year",
     "teaching_materials_count",
 ]
@@ -89,6 +110,10 @@ def _midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_default_timezone())
 
 
+def _next_day(day: datetime.date) -> datetime.date:
+    return day + datetime.timedelta(days=1)
+
+
 def _within(
     field: str, start: datetime.date | None, end: datetime.date | None, *, dates: bool = False
 ) -> Q:
@@ -104,7 +129,7 @@ def _within(
         if dates:
             condition &= Q(**{f"{field}__lte": end})
         else:
-            condition &= Q(**{f"{field}__lt": _midnight(end + datetime.timedelta(days=1))})
+            condition &= Q(**{f"{field}__lt": _midnight(_next_day(end))})
     return condition
 
 
@@ -127,6 +152,24 @@ def _registered(start: datetime.date | None, end: datetime.date | None) -> Query
     return Organisation.objects.filter(
         _within("created_at", start, end), status=Organisation.Status.APPROVED
     )
+
+
+def _public(
+    model: type[PartnerRecord], start: datetime.date | None, end: datetime.date | None
+) -> QuerySet:
+    # A record counts from its first publication, while it is public (today's status: public
+    # status, approved organisation).
+    return model.objects.public().filter(_within("published_at", start, end))
+
+
+def _with_records(start: datetime.date | None, end: datetime.date | None) -> QuerySet:
+    # Approved organisations owning a public record first published in the period.
+    has_records = Q()
+    for _key, model in PUBLIC_RECORD_MODELS:
+        has_records |= Exists(
+            _public(model, start, end).filter(**{model.ORGANISATION_FIELD: OuterRef("pk")})
+        )
+    return Organisation.objects.filter(has_records, status=Organisation.Status.APPROVED)
 
 
 # --- Activity 2: partners and their databases ---------------------------------------------------
@@ -170,16 +213,7 @@ def partners_with_records_count(
 ) -> int:
     """Approved organisations with at least one public record first published in the period
     (activity 2: "partners with records")."""
-    has_records = Q()
-    for _key, model in PUBLIC_RECORD_MODELS:
-        has_records |= Exists(
-            model.objects.filter(
-                _within("published_at", start, end),
-                status__in=model.PUBLIC_STATUSES,
-                **{model.ORGANISATION_FIELD: OuterRef("pk")},
-            )
-        )
-    return Organisation.objects.filter(has_records, status=Organisation.Status.APPROVED).count()
+    return _with_records(start, end).count()
 
 
 def public_records_count_by_database(
@@ -198,8 +232,7 @@ def public_records_count_by_database(
         .values_list("database", "n")
     ]
     counts += [
-        model.objects.public()
-        .filter(_within("published_at", start, end))
+        _public(model, start, end)
         .order_by()
         .annotate(database=Value(name, output_field=key))
         .values("database")
@@ -275,9 +308,7 @@ def resource_downloads_by_year(
 
 
 def _teaching_materials(start: datetime.date | None, end: datetime.date | None) -> QuerySet:
-    return Resource.objects.public().filter(
-        _within("published_at", start, end), resource_type__code=TEACHING_MATERIAL
-    )
+    return _public(Resource, start, end).filter(resource_type__code=TEACHING_MATERIAL)
 
 
 def teaching_materials_count(
@@ -312,11 +343,15 @@ def _events_held(start: datetime.date | None, end: datetime.date | None) -> Quer
     )
 
 
+def _matchmaking_events(start: datetime.date | None, end: datetime.date | None) -> QuerySet[Event]:
+    return _events_held(start, end).filter(event_type__code=MATCHMAKING_EVENT)
+
+
 def matchmaking_events_count(
     *, start: datetime.date | None = None, end: datetime.date | None = None
 ) -> int:
     """Matchmaking workshops and roundtables held in the period (activity 6)."""
-    return _events_held(start, end).filter(event_type__code=MATCHMAKING_EVENT).count()
+    return _matchmaking_events(start, end).count()
 
 
 def matchmaking_participants_count(
@@ -324,13 +359,9 @@ def matchmaking_participants_count(
 ) -> int:
     """People who took part in the matchmaking workshops and roundtables held in the period
     (the organisers' ``participant_count``; events not yet counted add nothing)."""
-    return (
-        _events_held(start, end)
-        .filter(event_type__code=MATCHMAKING_EVENT)
-        .aggregate(total=Coalesce(Sum("participant_count"), Value(0), output_field=IntegerField()))[
-            "total"
-        ]
-    )
+    return _matchmaking_events(start, end).aggregate(
+        total=Coalesce(Sum("participant_count"), Value(0), output_field=IntegerField())
+    )["total"]
 
 
 def matchmaking_events_by_region(
@@ -338,10 +369,7 @@ def matchmaking_events_by_region(
 ) -> Pairs:
     """Matchmaking events held, by M49 region code of their country (``None``: online events
     and events without a country)."""
-    return _pairs(
-        _events_held(start, end).filter(event_type__code=MATCHMAKING_EVENT),
-        "country__region__code",
-    )
+    return _pairs(_matchmaking_events(start, end), "country__region__code")
 
 
 def events_held_by_type(
@@ -446,3 +474,96 @@ def fellowship_opportunities_count(
         .filter(_within("published_at", start, end), opportunity_type__code=FELLOWSHIP)
         .count()
     )
+
+
+# --- Querysets as of a day (monitoring groups and counts them) ----------------------------------
+def registered_organisations(as_of: datetime.date) -> QuerySet[Organisation]:
+    """Approved organisations registered by the end of ``as_of`` (activity 2: partners
+    registered). Approval is today's status: the organisation counts from its registration."""
+    return _registered(None, as_of)
+
+
+def public_offers(as_of: datetime.date) -> QuerySet[Offer]:
+    """Public offers of support first published by the end of ``as_of``. Public is today's
+    status (for every record type): published or closed (offers also paused), of an approved
+    organisation."""
+    return _public(Offer, None, as_of)
+
+
+def public_initiatives(as_of: datetime.date) -> QuerySet[Initiative]:
+    """Public initiatives first published by the end of ``as_of``."""
+    return _public(Initiative, None, as_of)
+
+
+def public_resources(as_of: datetime.date) -> QuerySet[Resource]:
+    """Public resources first published by the end of ``as_of``."""
+    return _public(Resource, None, as_of)
+
+
+def public_opportunities(as_of: datetime.date) -> QuerySet[Opportunity]:
+    """Public opportunities first published by the end of ``as_of``."""
+    return _public(Opportunity, None, as_of)
+
+
+def public_events(as_of: datetime.date) -> QuerySet[Event]:
+    """Public events first published by the end of ``as_of`` (held or not)."""
+    return _public(Event, None, as_of)
+
+
+def public_agreements(as_of: datetime.date) -> QuerySet[PartnershipAgreement]:
+    """Public partnership agreements first published by the end of ``as_of``."""
+    return _public(PartnershipAgreement, None, as_of)
+
+
+def public_records_by_database(as_of: datetime.date) -> dict[str, QuerySet]:
+    """``{database: queryset}`` of the seven databases as of the end of ``as_of``, in the order of
+    :func:`public_records_count_by_database`: organisations by registration, records by first
+    publication."""
+    return {
+        "organisations": registered_organisations(as_of),
+        **{name: _public(model, None, as_of) for name, model in PUBLIC_RECORD_MODELS},
+    }
+
+
+def partners_with_records(as_of: datetime.date) -> QuerySet[Organisation]:
+    """Approved organisations with at least one public record first published by the end of
+    ``as_of`` (activity 2: partners with records)."""
+    return _with_records(None, as_of)
+
+
+def resource_downloads(as_of: datetime.date) -> QuerySet[ResourceDownload]:
+    """Downloads of resources through the portal by the end of ``as_of`` (activities 2, 14)."""
+    return _downloads(None, as_of, False)
+
+
+def teaching_materials(as_of: datetime.date) -> QuerySet[Resource]:
+    """Public resources of type training and teaching material first published by the end of
+    ``as_of`` (activity 14)."""
+    return _teaching_materials(None, as_of)
+
+
+def held_matchmaking_events(as_of: datetime.date) -> QuerySet[Event]:
+    """Public matchmaking workshops and roundtables over by the end of ``as_of`` (and by now):
+    activity 6. Their year is the year they started."""
+    return _matchmaking_events(None, as_of).filter(ends_at__lt=_midnight(_next_day(as_of)))
+
+
+def support_network_agreements(as_of: datetime.date) -> QuerySet[PartnershipAgreement]:
+    """Public support-network agreements signed by ``as_of`` (activity 7)."""
+    return _agreements(None, as_of, in_force=False).filter(
+        kind=PartnershipAgreement.Kind.SUPPORT_NETWORK
+    )
+
+
+def education_partnerships_in_force(as_of: datetime.date) -> QuerySet[PartnershipAgreement]:
+    """Public partnerships with education and training institutions in force on ``as_of``:
+    signed by then and not ended before (activity 12: active partnerships)."""
+    return _agreements(as_of, as_of, in_force=True).filter(
+        kind=PartnershipAgreement.Kind.EDUCATION_INSTITUTION
+    )
+
+
+def programme_participants(as_of: datetime.date) -> QuerySet[OpportunityApplication]:
+    """Applications to the portal's fellowship and exchange programme accepted by the end of
+    ``as_of`` (activity 11)."""
+    return _participants(None, as_of)

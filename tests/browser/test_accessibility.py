@@ -38,6 +38,10 @@ PUBLIC_PAGES = [
     "/fr/learning/courses/",
     "/es/learning/communities/",
     "/en/certificates/",
+    "/en/dashboards/",
+    "/fr/dashboards/countries/",
+    "/es/dashboards/evaluations/",
+    "/en/dashboards/report/",
 ]
 
 

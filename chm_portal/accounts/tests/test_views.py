@@ -40,6 +40,8 @@ def test_profile_lists_roles_memberships_and_requests(client, focal_point_a, cou
 
     assert content.count("<h1") == 1
     assert "Clearing-House Mechanism focal point for Kenya" in content
+    # Focal points keep their country's profile up to date: a link leads to it.
+    assert reverse("monitoring:country", args=["KE"]) in content
     assert "Editor of Kenya Wildlife Trust" in content
     assert "Brazil" in content and "Pending" in content
     assert reverse("mfa_index") in content

@@ -28,8 +28,8 @@ from chm_portal.vocabularies.models import (
     Country,
 )
 
-from .filtersets import NEED_FACETS
-from .models import (
+from ..filtersets import NEED_FACETS
+from ..models import (
     PUBLIC_STATUSES,
     Assessment,
     AssessmentEntry,

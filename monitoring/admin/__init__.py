@@ -1,0 +1,3 @@
+"""The admin of monitoring, one module per area."""
+
+from . import records, runs  # noqa: F401

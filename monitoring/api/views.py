@@ -1,1 +1,0 @@
-"""API viewsets; they call selectors and services."""

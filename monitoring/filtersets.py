@@ -1,1 +1,0 @@
-"""One FilterSet per model, shared by the HTML lists, the API and exports."""

@@ -1,1 +1,0 @@
-"""Reads: functions returning QuerySets with their related rows loaded."""

@@ -1,0 +1,1 @@
+"""Public pages of monitoring, one module per area."""
