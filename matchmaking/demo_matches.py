@@ -229,6 +229,11 @@ def _backdate(match: Match, *, age: int, last: int) -> None:
     now = timezone.now()
     events = list(match.events.order_by("pk"))
     first, final = now - timedelta(days=age), now - timedelta(days=last)
+    # A match starts after its request was published (the dashboards measure the delay).
+    published = match.need.published_at or match.need.submitted_at
+    if published and first <= published:
+        first = min(published + timedelta(days=1), now)
+        final = max(final, min(first + timedelta(days=1), now))
     step = (final - first) / max(len(events) - 1, 1)
     moments = {event.pk: first + step * index for index, event in enumerate(events)}
     for event in events:

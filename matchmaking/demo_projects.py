@@ -36,7 +36,7 @@ from django.utils import timezone
 from chm_portal.accounts.demo import demo_email
 from chm_portal.accounts.models import User
 from needs import services as need_services
-from needs.models import Need, NeedEvent
+from needs.models import Need, NeedEvent, NeedMessage
 from partners.models import Event, Offer
 
 from .models import (
@@ -248,6 +248,7 @@ def _agreed_match(need: Need, *, age: int, helpdesk: User) -> Match | None:
         return None
     provider = _provider_admin(offer)
     proposed, accepted, agreed = _ago(age + 30), _ago(age + 20), _ago(age + 10)
+    _publish_before(need, proposed)
     match = Match.objects.create(
         need=need,
         offer=offer,
@@ -284,6 +285,26 @@ def _agreed_match(need: Need, *, age: int, helpdesk: User) -> Match | None:
     if need.status == Need.Status.PUBLISHED:
         need_services.need_mark_matched(need=need, by=helpdesk, note="Agreed with a partner.")
     return match
+
+
+def _publish_before(need: Need, moment: datetime.datetime) -> None:
+    """Move the request's whole history back so that it was published a week before ``moment``
+    (the project's story starts earlier than the request's own demo history)."""
+    need.refresh_from_db()
+    if need.published_at is None or need.published_at < moment:
+        return
+    shift = need.published_at - (moment - datetime.timedelta(days=7))
+    Need.objects.filter(pk=need.pk).update(
+        created_at=F("created_at") - shift,
+        submitted_at=F("submitted_at") - shift,
+        published_at=F("published_at") - shift,
+        status_changed_at=F("status_changed_at") - shift,
+    )
+    NeedEvent.objects.filter(need=need).update(
+        created_at=F("created_at") - shift, notified_at=F("notified_at") - shift
+    )
+    NeedMessage.objects.filter(need=need).update(created_at=F("created_at") - shift)
+    need.refresh_from_db()
 
 
 def _side_people(match: Match, helpdesk: User) -> tuple[User, User]:

@@ -1,8 +1,10 @@
 """Demo accounts, one for each role (listed in the README). Idempotent."""
 
+import datetime
 from collections.abc import Callable
 
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from chm_portal.vocabularies.models import Country
 
@@ -68,4 +70,9 @@ def seed(*, log: Callable[[str], None]) -> None:
                 .exists()
             ):
                 services.focal_point_grant(user=user, country=country, kind=kind, by=admin)
+    # The demo people have used the portal lately (the dashboards count active users).
+    for index, (local_part, *_rest) in enumerate(DEMO_PEOPLE):
+        User.objects.filter(email__iexact=demo_email(local_part), last_login__isnull=True).update(
+            last_login=timezone.now() - datetime.timedelta(days=2 + 8 * index)
+        )
     log(f"accounts: {len(DEMO_PEOPLE)} demo people (password {DEMO_PASSWORD!r})")
