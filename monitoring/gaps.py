@@ -47,6 +47,7 @@ from matchmaking.selectors.indicators import agreed_matches, launched_projects
 from needs.selectors.indicators import published_needs
 from partners.selectors.indicators import public_offers, public_resources
 
+from .indicators.base import one_row_per_record
 from .models import GapCell, GapMeasure
 
 EVERYWHERE = ""
@@ -264,23 +265,19 @@ SOURCES: tuple[GapSource, ...] = (
 )
 
 
-def one_row_per_record(queryset: QuerySet) -> QuerySet:
-    """``queryset`` itself when it holds each record once (its joins all follow foreign keys);
+def records_once(queryset: QuerySet) -> QuerySet:
+    """``queryset`` itself when it holds each record once (``base.one_row_per_record``);
     otherwise the same records by primary key, as a semi-join."""
-    for join in queryset.query.alias_map.values():
-        field = getattr(join, "join_field", None)
-        if field is not None and (field.one_to_many or field.many_to_many):
-            return queryset.model._default_manager.filter(pk__in=queryset.values("pk"))
-    if queryset.query.combinator:
-        return queryset.model._default_manager.filter(pk__in=queryset.values("pk"))
-    return queryset
+    if one_row_per_record(queryset):
+        return queryset
+    return queryset.model._default_manager.filter(pk__in=queryset.values("pk"))
 
 
 def count_by_target(
     source: GapSource, as_of: datetime.date, geo: Geography
 ) -> dict[str, dict[str, int]]:
     """``{target code: {scope: count}}`` of one measure, in one query."""
-    queryset = one_row_per_record(source.queryset(as_of))
+    queryset = records_once(source.queryset(as_of))
     model = queryset.model
     placement = source.placement
     # Each record is one row, then one per target (the targets' join table holds each pair

@@ -37,15 +37,27 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from chm_portal.vocabularies.models import COUNTRY_GROUP_FLAGS
 from monitoring.models import Dimension
+
+# The dimensions as plain strings: the keys of breakdowns, of ``extra`` and of ``additive``.
+REGION, COUNTRY_GROUP, COUNTRY, TARGET, THEMATIC_AREA, YEAR, STATUS, KIND = (
+    str(dimension)
+    for dimension in (
+        Dimension.REGION,
+        Dimension.COUNTRY_GROUP,
+        Dimension.COUNTRY,
+        Dimension.TARGET,
+        Dimension.THEMATIC_AREA,
+        Dimension.YEAR,
+        Dimension.STATUS,
+        Dimension.KIND,
+    )
+)
 
 Pairs = list[tuple[str, float]]
 _DAYS = DurationField()
 UNKNOWN = "unknown"  # the key of records whose country (target, year...) is not known
-
-#: The country groups of the action plan, by the code of their CountryGroup term and the
-#: Country flag that says a country belongs to it.
-COUNTRY_GROUP_FLAGS = {"LDC": "is_ldc", "SIDS": "is_sids", "LLDC": "is_lldc", "EIT": "is_eit"}
 
 
 class Unit:

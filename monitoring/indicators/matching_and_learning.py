@@ -24,9 +24,15 @@ from elearning.models import ACTIVE_ALUMNI_DAYS, ACTIVE_COMMUNITY_DAYS, SurveyRe
 from elearning.selectors import indicators as elearning
 from matchmaking.models import ProjectEvaluation
 from matchmaking.selectors import indicators as matchmaking
-from monitoring.models import CountryProfile, Dimension, Evaluation, MaturityLevel
+from monitoring.models import CountryProfile, Evaluation, MaturityLevel
 
 from .base import (
+    COUNTRY,
+    COUNTRY_GROUP,
+    KIND,
+    REGION,
+    STATUS,
+    YEAR,
     Computed,
     CountOf,
     Indicator,
@@ -37,9 +43,6 @@ from .base import (
     Unit,
     end_of,
 )
-
-REGION, GROUP, COUNTRY = Dimension.REGION, Dimension.COUNTRY_GROUP, Dimension.COUNTRY
-YEAR, STATUS, KIND = Dimension.YEAR, Dimension.STATUS, Dimension.KIND
 
 #: The days without signing in after which an account no longer counts as active (P.1).
 ACTIVE_USER_DAYS = 90
@@ -110,7 +113,7 @@ def _pooled_share(parts: dict[str, ShareOf]) -> Computed:
     are then added per key, which is a loop over groups, not over rows.
     """
     first = next(iter(parts.values()))
-    dimensions = (*first.dimensions, str(KIND))
+    dimensions = (*first.dimensions, KIND)
 
     def share(counts: list[int]) -> float | None:
         answers, met = counts
@@ -138,7 +141,7 @@ def _pooled_share(parts: dict[str, ShareOf]) -> Computed:
                     add(grouped[str(dimension)][key], row)
             if part.country:
                 for code, values in part._by_group(queryset, part._aggregates).items():
-                    add(grouped[str(GROUP)][code], values)
+                    add(grouped[COUNTRY_GROUP][code], values)
         breakdowns = {
             dimension: [
                 (key, share(counts))
@@ -148,11 +151,13 @@ def _pooled_share(parts: dict[str, ShareOf]) -> Computed:
             for dimension in first.dimensions
         }
         # Country groups in the order of the action plan, like ShareOf.
-        if str(GROUP) in breakdowns:
-            breakdowns[str(GROUP)] = [
-                (code, share(counts)) for code, counts in grouped[str(GROUP)].items() if counts[0]
+        if COUNTRY_GROUP in breakdowns:
+            breakdowns[COUNTRY_GROUP] = [
+                (code, share(counts))
+                for code, counts in grouped[COUNTRY_GROUP].items()
+                if counts[0]
             ]
-        breakdowns[str(KIND)] = by_kind
+        breakdowns[KIND] = by_kind
         return Result(total=share(total), breakdowns=breakdowns)
 
     return Computed(function=measure, dimensions=dimensions)

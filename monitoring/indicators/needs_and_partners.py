@@ -15,13 +15,20 @@ from django.db.models import Case, CharField, Count, F, QuerySet, Value, When
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.models import Dimension
+from chm_portal.vocabularies.models import COUNTRY_GROUP_FLAGS
 from needs.selectors import indicators as needs
 from partners.selectors import indicators as partners
 
 from .base import (
-    COUNTRY_GROUP_FLAGS,
+    COUNTRY,
+    COUNTRY_GROUP,
+    KIND,
+    REGION,
+    STATUS,
+    TARGET,
+    THEMATIC_AREA,
     UNKNOWN,
+    YEAR,
     Computed,
     CountOf,
     Indicator,
@@ -31,14 +38,6 @@ from .base import (
     Unit,
 )
 
-# The dimensions as plain strings (the keys of breakdowns and of ``additive``).
-REGION, COUNTRY_GROUP, COUNTRY = (
-    str(d) for d in (Dimension.REGION, Dimension.COUNTRY_GROUP, Dimension.COUNTRY)
-)
-TARGET, THEMATIC_AREA, YEAR = (
-    str(d) for d in (Dimension.TARGET, Dimension.THEMATIC_AREA, Dimension.YEAR)
-)
-STATUS, KIND = str(Dimension.STATUS), str(Dimension.KIND)
 BY_PLACE = frozenset({REGION, COUNTRY})  # a record has one country, so one region
 
 

@@ -50,7 +50,7 @@ from monitoring.gaps import (
     compute_gap_cells,
     count_by_target,
     geography,
-    one_row_per_record,
+    records_once,
 )
 from monitoring.indicators.base import end_of
 from monitoring.models import GapCell, GapMeasure
@@ -266,13 +266,13 @@ def test_a_selector_joining_many_rows_per_record_still_counts_each_once(records)
         "targets",
         by_country("country"),
     )
-    assert one_row_per_record(source.queryset(AS_OF)) is not source.queryset(AS_OF)
+    assert records_once(source.queryset(AS_OF)) is not source.queryset(AS_OF)
     counts = count_by_target(source, AS_OF, geography())
     assert (counts["GBF-T1"][""], counts["GBF-T2"][""], counts["GBF-T3"][""]) == (3, 1, 1)
     # The selectors of the analysis hold each record once: they are used as they are.
     for each in SOURCES:
         queryset = each.queryset(AS_OF)
-        assert one_row_per_record(queryset) is queryset, each.measure
+        assert records_once(queryset) is queryset, each.measure
 
 
 def test_computing_runs_a_constant_number_of_queries(records, django_assert_num_queries):
