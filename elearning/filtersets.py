@@ -4,7 +4,7 @@ portal-wide search and saved searches (see :mod:`chm_portal.core.faceting`).
 Vocabularies and choices by code (``?language=fr&target=GBF-T3&course_format=mooc``), repeatable,
 any of the values; different parameters must all hold; an unknown code is a validation error (400
 in the API and the exports, a message on the page). Full-text search looks in the title, summary
-and syllabus in every interface language.
+and syllabus in every interface language (``Course.SEARCH_FIELDS``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 from chm_portal.core.faceting import CodesFilter, FacetedFilterSet
 from chm_portal.vocabularies.models import GBFTarget, Language, ThematicArea
-from partners.filtersets import translated_search_fields
 from partners.models import Organisation
 
 from .models import Course, CourseFormat, CourseLevel, CourseStatus
@@ -58,8 +57,6 @@ class ProviderFilter(django_filters.ModelMultipleChoiceFilter):
 class CourseFilterSet(FacetedFilterSet):
     """Courses by text, language, GBF target, thematic area, format, level, provider, whether they
     take enrolments, status and certificate."""
-
-    search_fields = translated_search_fields(title="A", summary="B", syllabus="C")
 
     language = CodesFilter(
         queryset=Language.objects.all(),

@@ -23,6 +23,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -31,6 +32,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chm_portal.core.search import (
+    StoredSearchManager,
+    search_vector_indexes,
+    translated_search_fields,
+)
 from chm_portal.core.validators import validate_no_markup
 from partners.models import content_language_choices
 
@@ -89,6 +95,9 @@ class Course(models.Model):
 
     PUBLIC_STATUSES = (CourseStatus.PUBLISHED, CourseStatus.ARCHIVED)
     ORGANISATION_FIELD = "provider"
+    # What the search box looks in, in every interface language, and how much each field counts
+    # (A most, D least); the stored vectors ``search_*`` hold them (chm_portal.core.search).
+    SEARCH_FIELDS = translated_search_fields(title="A", summary="B", syllabus="C")
 
     title = models.CharField(_("title"), max_length=300, validators=[validate_no_markup])
     summary = models.TextField(
@@ -172,8 +181,12 @@ class Course(models.Model):
     submitted_at = models.DateTimeField(_("submitted for review at"), null=True, blank=True)
     published_at = models.DateTimeField(_("first published at"), null=True, blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    # Full-text search vectors of SEARCH_FIELDS, kept by a trigger on PostgreSQL; empty elsewhere.
+    search_en = SearchVectorField(_("English search vector"), null=True, blank=True, editable=False)
+    search_fr = SearchVectorField(_("French search vector"), null=True, blank=True, editable=False)
+    search_es = SearchVectorField(_("Spanish search vector"), null=True, blank=True, editable=False)
 
-    objects = CourseQuerySet.as_manager()
+    objects = StoredSearchManager.from_queryset(CourseQuerySet)()
 
     class Meta:
         verbose_name = _("course")
@@ -185,6 +198,7 @@ class Course(models.Model):
             models.Index(fields=["status", "published_at"]),
             models.Index(fields=["provider", "status"]),
             models.Index(fields=["status", "enrolment_mode", "enrolment_closes_on"]),
+            *search_vector_indexes("elearning_course"),
         ]
         constraints = [
             models.CheckConstraint(

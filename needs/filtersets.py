@@ -43,17 +43,6 @@ from chm_portal.vocabularies.models import (
 
 from .models import PUBLIC_STATUSES, Assessment, Need
 
-# What the search box looks in, and how much each field counts (A most, D least).
-NEED_SEARCH_FIELDS = {
-    "title": "A",
-    "reference": "A",
-    "problem_statement": "B",
-    "objectives": "C",
-    "expected_outputs": "C",
-    "outcomes_and_indicators": "D",
-    "requesting_organisation": "D",
-}
-
 # Years a request may have been published or submitted in.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -160,7 +149,7 @@ class NeedFilterSet(FacetedFilterSet):
         "filter_language",
     )
 
-    search_fields = NEED_SEARCH_FIELDS
+    # The search looks in ``Need.SEARCH_FIELDS`` (through their stored vectors on PostgreSQL).
 
     class Meta:
         model = Need

@@ -7,12 +7,14 @@ publishes for matching. Every action leaves a :class:`NeedEvent`; help-desk staf
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chm_portal.core.search import StoredSearchManager, search_vector_indexes
 from chm_portal.core.validators import validate_no_markup
 from chm_portal.vocabularies.models import (
     BeneficiaryType,
@@ -211,6 +213,18 @@ class Need(models.Model):
         PUBLIC = "public", _("Public")
         RESTRICTED = "restricted", _("Restricted to the help desk and partners it chooses")
 
+    # What the search box looks in, and how much each field counts (A most, D least); the stored
+    # vectors ``search_*`` hold them (chm_portal.core.search).
+    SEARCH_FIELDS = {
+        "title": "A",
+        "reference": "A",
+        "problem_statement": "B",
+        "objectives": "C",
+        "expected_outputs": "C",
+        "outcomes_and_indicators": "D",
+        "requesting_organisation": "D",
+    }
+
     reference = models.CharField(_("reference"), max_length=30, unique=True, editable=False)
     status = models.CharField(
         _("status"), max_length=30, choices=Status.choices, default=Status.DRAFT, db_index=True
@@ -398,6 +412,12 @@ class Need(models.Model):
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     # Sent with the form that creates the request, so that submitting it twice creates one.
     creation_token = models.UUIDField(_("creation token"), null=True, blank=True, editable=False)
+    # Full-text search vectors of SEARCH_FIELDS, kept by a trigger on PostgreSQL; empty elsewhere.
+    search_en = SearchVectorField(_("English search vector"), null=True, blank=True, editable=False)
+    search_fr = SearchVectorField(_("French search vector"), null=True, blank=True, editable=False)
+    search_es = SearchVectorField(_("Spanish search vector"), null=True, blank=True, editable=False)
+
+    objects = StoredSearchManager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -434,6 +454,7 @@ class Need(models.Model):
             models.Index(fields=["status", "-published_at"], name="need_status_published"),
             models.Index(fields=["country", "status"], name="need_country_status"),
             models.Index(fields=["status", "submitted_at"], name="need_status_submitted"),
+            *search_vector_indexes("needs_need"),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,8 @@
 """One FilterSet per database of the partners, shared by its page, API list, exports and feed.
 
 The parameters follow :mod:`chm_portal.core.faceting`: vocabularies by code, repeatable, any of the
-values; different parameters must all hold. Full-text search looks in every content language.
+values; different parameters must all hold. Full-text search looks in each model's
+``SEARCH_FIELDS``, every interface language of them (see :mod:`chm_portal.core.search`).
 """
 
 from __future__ import annotations
@@ -43,18 +44,6 @@ from .models import (
     RecordStatus,
     Resource,
 )
-
-# The interface languages: full-text search looks in each translation of the content.
-SEARCH_LANGUAGES = ("en", "fr", "es")
-
-
-def translated_search_fields(**weights: str) -> dict[str, str]:
-    """``{"title_en": "A", "title_fr": "A", ...}`` for ``title="A"``."""
-    return {
-        f"{name}_{language}": weight
-        for name, weight in weights.items()
-        for language in SEARCH_LANGUAGES
-    }
 
 
 def _target_filter(path: str = "targets") -> CodesFilter:
@@ -104,9 +93,8 @@ def _organisation_filter(path: str, label=None) -> django_filters.ModelMultipleC
 
 
 class PartnerRecordFilterSet(FacetedFilterSet):
-    """What every partner record is filtered by: text, status and year of publication."""
-
-    search_fields = translated_search_fields(title="A", description="B")
+    """What every partner record is filtered by: text (the model's ``SEARCH_FIELDS``), status
+    and year of publication."""
 
     status = django_filters.MultipleChoiceFilter(
         choices=RecordStatus.choices,
@@ -127,11 +115,6 @@ class PartnerRecordFilterSet(FacetedFilterSet):
 
 class OrganisationFilterSet(FacetedFilterSet):
     """Partner organisations by text, type, headquarters and places of work, and expertise."""
-
-    search_fields = {
-        **translated_search_fields(name="A", description="B"),
-        "acronym": "A",
-    }
 
     organisation_type = CodesFilter(
         queryset=OrganisationType.objects.all(),
@@ -241,11 +224,6 @@ class ResourceFilterSet(PartnerRecordFilterSet):
     target = _target_filter()
     thematic_area = _thematic_area_filter()
 
-    search_fields = {
-        **translated_search_fields(title="A", description="B"),
-        "authors": "C",
-    }
-
     resource_type = CodesFilter(
         queryset=ResourceType.objects.all(),
         field_name="resource_type",
@@ -271,8 +249,6 @@ class OpportunityFilterSet(PartnerRecordFilterSet):
 
     target = _target_filter()
     thematic_area = _thematic_area_filter()
-
-    search_fields = translated_search_fields(title="A", description="B", eligibility="C")
 
     opportunity_type = CodesFilter(
         queryset=OpportunityType.objects.all(),

@@ -12,6 +12,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -19,6 +20,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chm_portal.core.search import (
+    StoredSearchManager,
+    search_vector_indexes,
+    translated_search_fields,
+)
 from chm_portal.core.validators import validate_no_markup, validate_upload
 from chm_portal.vocabularies.models import (
     CapacityLevel,
@@ -98,6 +104,10 @@ class Organisation(models.Model):
         PENDING = "pending", _("Pending approval")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
+
+    # What the search box looks in, in every interface language, and how much each field counts
+    # (A most, D least); the stored vectors ``search_*`` hold them (chm_portal.core.search).
+    SEARCH_FIELDS = {**translated_search_fields(name="A", description="B"), "acronym": "A"}
 
     name = models.CharField(_("name"), max_length=300, validators=[validate_no_markup])
     acronym = models.CharField(
@@ -187,12 +197,21 @@ class Organisation(models.Model):
         related_name="+",
     )
     external_id = models.CharField(_("identifier at the source"), max_length=200, blank=True)
+    # Full-text search vectors of SEARCH_FIELDS, kept by a trigger on PostgreSQL; empty elsewhere.
+    search_en = SearchVectorField(_("English search vector"), null=True, blank=True, editable=False)
+    search_fr = SearchVectorField(_("French search vector"), null=True, blank=True, editable=False)
+    search_es = SearchVectorField(_("Spanish search vector"), null=True, blank=True, editable=False)
+
+    objects = StoredSearchManager()
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("partner organisation")
         verbose_name_plural = _("partner organisations")
-        indexes = [models.Index(fields=["status", "organisation_type"])]
+        indexes = [
+            models.Index(fields=["status", "organisation_type"]),
+            *search_vector_indexes("partners_org"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "external_id"],
@@ -359,6 +378,9 @@ class PartnerRecord(models.Model):
     # The statuses this record type may take, in the order of the status filter.
     STATUSES: tuple[str, ...] = (RecordStatus.DRAFT, RecordStatus.PUBLISHED, RecordStatus.CLOSED)
     ORGANISATION_FIELD = "organisation"
+    # What the search box looks in, in every interface language, and how much each field counts
+    # (A most, D least); the stored vectors ``search_*`` hold them (chm_portal.core.search).
+    SEARCH_FIELDS = translated_search_fields(title="A", description="B")
 
     title = models.CharField(_("title"), max_length=300, validators=[validate_no_markup])
     description = models.TextField(_("description"), validators=[validate_no_markup])
@@ -407,8 +429,12 @@ class PartnerRecord(models.Model):
         blank=True,
         help_text=_("When the last harvest no longer found the record at its source."),
     )
+    # Full-text search vectors of SEARCH_FIELDS, kept by a trigger on PostgreSQL; empty elsewhere.
+    search_en = SearchVectorField(_("English search vector"), null=True, blank=True, editable=False)
+    search_fr = SearchVectorField(_("French search vector"), null=True, blank=True, editable=False)
+    search_es = SearchVectorField(_("Spanish search vector"), null=True, blank=True, editable=False)
 
-    objects = PartnerRecordQuerySet.as_manager()
+    objects = StoredSearchManager.from_queryset(PartnerRecordQuerySet)()
 
     class Meta:
         abstract = True
@@ -541,7 +567,10 @@ class Offer(PartnerRecord):
     class Meta(PartnerRecord.Meta):
         verbose_name = _("offer of support")
         verbose_name_plural = _("offers of support")
-        indexes = [models.Index(fields=["status", "available_until"])]
+        indexes = [
+            models.Index(fields=["status", "available_until"]),
+            *search_vector_indexes("partners_offer"),
+        ]
         constraints = [
             *_record_constraints("partners_offer"),
             models.CheckConstraint(
@@ -634,6 +663,7 @@ class Initiative(PartnerRecord):
     class Meta(PartnerRecord.Meta):
         verbose_name = _("initiative")
         verbose_name_plural = _("initiatives")
+        indexes = search_vector_indexes("partners_initiative")
         constraints = [
             *_record_constraints("partners_initiative"),
             models.CheckConstraint(
@@ -662,6 +692,8 @@ class Resource(PartnerRecord):
     Each download through the portal is a :class:`ResourceDownload` row; ``download_count`` is its
     running total, kept for the lists.
     """
+
+    SEARCH_FIELDS = {**translated_search_fields(title="A", description="B"), "authors": "C"}
 
     class Licence(models.TextChoices):
         CC_BY = "CC-BY-4.0", "CC BY 4.0"
@@ -714,7 +746,10 @@ class Resource(PartnerRecord):
     class Meta(PartnerRecord.Meta):
         verbose_name = _("resource")
         verbose_name_plural = _("resources")
-        indexes = [models.Index(fields=["status", "resource_type"])]
+        indexes = [
+            models.Index(fields=["status", "resource_type"]),
+            *search_vector_indexes("partners_resource"),
+        ]
         constraints = [
             *_record_constraints("partners_resource"),
             models.CheckConstraint(
@@ -778,6 +813,8 @@ class Opportunity(PartnerRecord):
     reviewed by staff, and its accepted applicants are its participants.
     """
 
+    SEARCH_FIELDS = translated_search_fields(title="A", description="B", eligibility="C")
+
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisation"),
@@ -831,7 +868,10 @@ class Opportunity(PartnerRecord):
     class Meta(PartnerRecord.Meta):
         verbose_name = _("opportunity")
         verbose_name_plural = _("opportunities")
-        indexes = [models.Index(fields=["status", "deadline"])]
+        indexes = [
+            models.Index(fields=["status", "deadline"]),
+            *search_vector_indexes("partners_opportunity"),
+        ]
         constraints = [
             *_record_constraints("partners_opportunity"),
             models.CheckConstraint(
@@ -1008,7 +1048,10 @@ class Event(PartnerRecord):
         ordering = ["starts_at"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
-        indexes = [models.Index(fields=["status", "starts_at"])]
+        indexes = [
+            models.Index(fields=["status", "starts_at"]),
+            *search_vector_indexes("partners_event"),
+        ]
         constraints = [
             *_record_constraints("partners_event"),
             models.CheckConstraint(
@@ -1075,6 +1118,7 @@ class PartnershipAgreement(PartnerRecord):
         ordering = ["-signed_on"]
         verbose_name = _("partnership agreement")
         verbose_name_plural = _("partnership agreements")
+        indexes = search_vector_indexes("partners_agreement")
         constraints = [
             *_record_constraints("partners_agreement"),
             models.CheckConstraint(

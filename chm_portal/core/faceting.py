@@ -209,10 +209,12 @@ class FacetedFilterSet(django_filters.FilterSet):
     """A FilterSet that a faceted page can ask which values were chosen and for the list
     filtered by everything but one parameter.
 
-    Subclasses set ``search_fields`` (field -> weight ``"A"``..``"D"``) for the ``q`` parameter.
+    The ``q`` parameter searches the model's ``SEARCH_FIELDS`` (with their stored vectors on
+    PostgreSQL, see :mod:`chm_portal.core.search`); a subclass may set ``search_fields``
+    (field -> weight ``"A"``..``"D"``) to search other fields, always computed per row.
     """
 
-    search_fields: dict[str, str] = {}
+    search_fields: dict[str, str] | None = None
 
     q = django_filters.CharFilter(
         method="filter_search",
@@ -228,7 +230,7 @@ class FacetedFilterSet(django_filters.FilterSet):
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Full-text search, the most relevant first."""
         return apply_full_text_search(
-            queryset, value, fields=self.search_fields, language=self.search_language()
+            queryset, value, fields=self.search_fields or None, language=self.search_language()
         )
 
     def qs_without(self, name: str) -> QuerySet:

@@ -2,8 +2,9 @@
 
 Each registered database (:mod:`chm_portal.core.databases`) answers with its own FilterSet given
 only ``q``, so it searches exactly as its list page does (:mod:`chm_portal.core.search`:
-PostgreSQL ``websearch`` queries with the language's configuration, ordered by ``ts_rank``; on
-SQLite every word must appear and a weighted score orders the rows). The five results shown for
+PostgreSQL ``websearch`` queries with the language's configuration on the model's stored,
+GIN-indexed vector of that language, ordered by ``ts_rank``; on SQLite every word must appear
+and a weighted score orders the rows). The five results shown for
 a database are the first five of its "See all N results" link.
 
 Two queries per database whatever the number of records: the count, then the five rows (the
