@@ -1,7 +1,12 @@
 """The REST API, version 1. Each app contributes a ``router`` in its ``api/urls.py``."""
 
+from csp.decorators import csp_update
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 
 from chm_portal.accounts.api import urls as accounts_api
 from chm_portal.core.api.views import ApiRootView
@@ -26,7 +31,17 @@ ROUTERS = tuple(api.router for api in APP_APIS)
 urlpatterns = [
     path("", ApiRootView.as_view(routers=ROUTERS), name="api-root"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # Swagger UI's start-up script as a file of its own: the Content Security Policy refuses
+    # inline scripts.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Redoc builds its search index in a worker started from a blob: address, and shows its
+    # maker's logo from their site.
+    path(
+        "redoc/",
+        csp_update({"worker-src": ["blob:"], "img-src": ["https://cdn.redoc.ly"]})(
+            SpectacularRedocView.as_view(url_name="api-schema")
+        ),
+        name="api-redoc",
+    ),
     *(path("", include(api)) for api in APP_APIS),
 ]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +27,7 @@ SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "insecure-development-key-only-for-debug-and-tests"
+    SECRET_KEY = "insecure-development-key-only-for-debug-and-tests"  # nosec B105
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -72,6 +73,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy headers (see "Security" below).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -82,6 +86,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "chm_portal.accounts.middleware.StaffMfaMiddleware",
+    "chm_portal.core.db_outage.DatabaseOutageMiddleware",
+    # Last: it answers anonymous visitors of public pages before the view runs.
+    "chm_portal.core.page_cache.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "chm_portal.urls"
@@ -124,7 +131,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "chm_portal.core.cache.PortalRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
                 "SOCKET_CONNECT_TIMEOUT": 2,
@@ -203,10 +210,15 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "chm_portal.accounts.forms.SignupProfileForm"
+# Proxies of ours in front of the portal (each adds itself to X-Forwarded-For): rate limits
+# count per client address, read from that header only as far as our own proxies wrote it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Failed sign-ins (form and API token endpoint alike), per client address and per email address.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/ip,5/5m/key",
     "signup": "20/h/ip",
-    "reset_password": "5/m/ip,3/m/key",
+    "reset_password": "5/m/ip,3/m/key",  # nosec B105 # a rate, not a password
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Staff must set up a second factor before using the admin (off in tests and for the demo).
@@ -248,6 +260,8 @@ REST_FRAMEWORK = {
         "anon": env.str("API_ANON_RATE", default="600/hour"),
         "user": env.str("API_USER_RATE", default="3000/hour"),
     },
+    # Without it DRF would count per X-Forwarded-For as the client sent it (easily varied).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CHM portal API",
@@ -284,7 +298,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 1}
+# An unacknowledged task (its worker died) is delivered again after visibility_timeout: keep it
+# longer than CELERY_TASK_TIME_LIMIT, or a task still running is delivered a second time.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "max_retries": 1,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request gives up on an unreachable broker within about a second; sweeps resend later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
@@ -377,11 +396,57 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 X_FRAME_OPTIONS = "DENY"
+# Where lessons' videos play (chm_portal.core.richtext.video_embed_url gives only these).
+VIDEO_EMBED_ORIGINS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+# The Content Security Policy (django-csp; docs/security.md says why each source is there).
+# Scripts come only from the portal's own files: no inline script, no event handler attribute;
+# a template that cannot avoid an inline script gives it ``nonce="{{ request.csp_nonce }}"``.
+# Styles may be inline: the admin, import-export, Swagger UI, Redoc and the inline SVG charts
+# write style attributes and <style> elements, and a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        # Images of authors' rich text on other hosts show only where their host is listed.
+        "img-src": [SELF, "data:", *env.list("CSP_IMG_HOSTS", default=[])],
+        "frame-src": VIDEO_EMBED_ORIGINS,
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+        "report-uri": env.str("CSP_REPORT_URI", default="") or None,
+    },
+}
+# Browser features the portal never uses are switched off for it and for the videos it embeds;
+# the videos keep full screen and picture-in-picture.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "serial": [],
+    "usb": [],
+    "fullscreen": ["self", *VIDEO_EMBED_ORIGINS],
+    "picture-in-picture": ["self", *VIDEO_EMBED_ORIGINS],
+}
 
 # --- Portal ---------------------------------------------------------------------------------
 API_MAX_PAGE_SIZE = 100
+# Public pages are served to anonymous visitors from the cache for at most this long after a change
+# that sent no signal (chm_portal/core/page_cache.py); 0 turns the cache off. Capped at a minute.
+PUBLIC_PAGE_CACHE_SECONDS = min(env.int("PUBLIC_PAGE_CACHE_SECONDS", default=60), 60)
 # Suggestions are recomputed this long after the last change of a request or an offer, so that a
 # burst of edits costs one computation (at once when tasks run eagerly: no beat to sweep).
 MATCHING_REFRESH_DEBOUNCE_SECONDS = env.int(

@@ -17,6 +17,9 @@ admin.site.index_title = _("Help desk and administration")
 # Admin sign-in goes through allauth: rate limits, and a second factor for staff who set one up.
 admin.site.login = secure_admin_login(admin.site.login)
 
+# The database going away answers 503, not 500 (chm_portal/core/db_outage.py).
+handler500 = "chm_portal.core.db_outage.server_error"
+
 urlpatterns = [
     path("health/", core_views.HealthView.as_view(), name="health"),
     path("api/v1/", include("chm_portal.api_urls")),

@@ -14,4 +14,11 @@ class ElearningConfig(AppConfig):
         # The catalogue is a registered database (search, facets, exports, feed, saved searches);
         # courses are reviewed against the quality standards before publication; signals keep
         # alumni activity current.
+        from chm_portal.core.page_cache import register_public_pages
+
         from . import databases, quality, signals  # noqa: F401
+
+        register_public_pages(
+            ["elearning:index", "elearning:courses_list", "elearning:course_detail"],
+            depends_on=["elearning", "partners", "vocabularies"],
+        )

@@ -326,7 +326,7 @@ WORKFLOW_ACTION_OF = {
 
 
 @admin.register(Need)
-class NeedAdmin(admin.ModelAdmin):
+class NeedAdmin(admin_tools.ConflictCheckAdminMixin, admin.ModelAdmin):
     list_display = (
         "reference",
         "title",

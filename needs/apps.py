@@ -11,4 +11,12 @@ class NeedsConfig(AppConfig):
     verbose_name = _("Needs")
 
     def ready(self) -> None:
+        from chm_portal.core.page_cache import register_public_pages
+
         from . import databases  # noqa: F401  (registers the registry of requests)
+
+        # Served from the cache to anonymous visitors until a request, match or term changes.
+        register_public_pages(
+            ["needs:registry", "needs:detail", "needs:capacity_summary"],
+            depends_on=["needs", "matchmaking", "vocabularies"],
+        )

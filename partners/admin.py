@@ -24,6 +24,7 @@ from import_export.forms import ExportForm
 from modeltranslation.admin import TranslationAdmin
 
 from chm_portal.core.admin_tools import (
+    ConflictCheckAdminMixin,
     ReadOnlyAdminMixin,
     RegionFilter,
     apply_to_each,
@@ -172,7 +173,7 @@ class OrganisationRegionFilter(RegionFilter):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SpreadsheetMixin, TranslationAdmin):
+class OrganisationAdmin(ConflictCheckAdminMixin, SpreadsheetMixin, TranslationAdmin):
     resource_classes = [OrganisationTable]
     import_identification = _(
         "A row with an id updates that organisation; without one, it updates the organisation "
@@ -481,7 +482,7 @@ def _record_search_fields(organisation_field: str) -> tuple[str, ...]:
     )
 
 
-class RecordAdmin(TranslationAdmin):
+class RecordAdmin(ConflictCheckAdminMixin, TranslationAdmin):
     """What the records' admins share: moderation actions through ``record_set_status``, the
     status read-only, the organisation's status as a filter."""
 

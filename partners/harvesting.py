@@ -24,7 +24,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import xml.sax
+import xml.sax  # nosec B406 # SAXException only: feedparser parses (no external entities)
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from http.client import HTTPException

@@ -78,7 +78,7 @@ def test_environment_selects_postgresql_and_redis():
     values = json.loads(result.stdout.strip().splitlines()[-1])
     assert values["db_engine"] == "django.db.backends.postgresql"
     assert values["db_name"] == "chm"
-    assert values["cache"] == "django_redis.cache.RedisCache"
+    assert values["cache"] == "chm_portal.core.cache.PortalRedisCache"
     assert values["eager"] is False
     assert values["broker"] == "redis://cache.internal:6379/2"
     assert values["hosts"] == ["chm.example.org", "www.chm.example.org"]

@@ -61,15 +61,15 @@ def test_area_pages_render_and_mark_current_area(client, url):
     assert 'aria-current="page"' in response.content.decode()
 
 
-def test_language_switcher_keeps_the_page(client):
-    response = client.post(
-        "/i18n/setlang/", {"language": "fr", "next": "/en/learning/"}, follow=False
-    )
-    assert response.status_code == 302
-    assert response["Location"] == "/fr/learning/"
-    page = client.get(response["Location"])
-    assert page.status_code == 200
-    assert '<html lang="fr"' in page.content.decode()
+def test_language_switcher_links_to_the_same_page_in_each_language(client):
+    page = client.get("/en/learning/courses/?q=coral&page=1").content.decode()
+    switcher = page[page.index('class="language-switcher"') :].split("</nav>")[0]
+    assert 'href="/fr/learning/courses/?q=coral&amp;page=1" lang="fr"' in switcher
+    assert 'href="/es/learning/courses/?q=coral&amp;page=1" lang="es"' in switcher
+    assert 'lang="en" hreflang="en" aria-current="true">English' in switcher
+    french = client.get("/fr/learning/courses/?q=coral&page=1")
+    assert french.status_code == 200
+    assert '<html lang="fr"' in french.content.decode()
 
 
 def test_health_reports_database_and_cache(client):

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from chm_portal.core.validators import validate_no_markup
 from chm_portal.vocabularies.models import Country
 from chm_portal.vocabularies.selectors import cbd_party_list
 
@@ -32,6 +33,7 @@ class SignupProfileForm(forms.Form):
         label=_("Full name"),
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        validators=[validate_no_markup],
         help_text=_("As you would like colleagues and the help desk to see it."),
     )
     country = CountryChoiceField(
@@ -59,6 +61,7 @@ class ProfileForm(forms.Form):
         label=_("Full name"),
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        validators=[validate_no_markup],
     )
     country = CountryChoiceField(
         label=_("Country of residence"),
@@ -71,6 +74,7 @@ class ProfileForm(forms.Form):
         max_length=300,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+        validators=[validate_no_markup],
         help_text=_("Where you work, as you would write it."),
     )
     preferred_language = forms.ChoiceField(
@@ -111,11 +115,13 @@ class RoleRequestForm(forms.Form):
         label=_("Official position and affiliation"),
         max_length=300,
         required=False,
+        validators=[validate_no_markup],
         help_text=_("For example: Director of Biodiversity, Ministry of Environment."),
     )
     justification = forms.CharField(
         label=_("Why do you need this role?"),
         widget=forms.Textarea(attrs={"rows": 5}),
+        validators=[validate_no_markup],
         help_text=_(
             "For focal points, say how the help desk can check your nomination (a letter, "
             "a page of the CBD website)."

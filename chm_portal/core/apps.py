@@ -8,3 +8,12 @@ class CoreConfig(AppConfig):
     name = "chm_portal.core"
     label = "core"
     verbose_name = _("Portal core")
+
+    def ready(self) -> None:
+        from .page_cache import connect_signals, register_public_pages
+
+        connect_signals()
+        register_public_pages(["home"], depends_on=["core"])
+        register_public_pages(
+            ["search"], depends_on=["needs", "partners", "elearning", "vocabularies"]
+        )

@@ -19,6 +19,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.text import Truncator
 from django.views import View
 from django.views.generic import TemplateView
@@ -247,7 +248,9 @@ class DatabaseFeed(FilteredFeed):
         return self.database.title_of(item)
 
     def item_description(self, item: Any) -> str:
-        return self.database.summary(item)
+        # An Atom summary is HTML (type="html"): readers render it, so the text is escaped here,
+        # and the feed's XML escapes it once more.
+        return escape(self.database.summary(item))
 
     def item_pubdate(self, item: Any):
         return getattr(item, self.database.date_field)

@@ -1,12 +1,14 @@
-"""Validators shared by every app's plain-text fields."""
+"""Validators shared by every app: plain-text fields and uploaded files."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import filetype
 import nh3
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 def validate_no_markup(value: str) -> None:
@@ -31,11 +33,15 @@ def validate_upload(file, *, allowed: Mapping[str, str], max_size: int) -> str:
     ``report.pdf`` is refused whatever its name and declared type say.
     """
     if file.size > max_size:
+        size, limit = filesizeformat(file.size), filesizeformat(max_size)
+        if size == limit:
+            # Just over the limit, both read "10.0 MB": give the size in bytes instead.
+            size = ngettext("%(size)d byte", "%(size)d bytes", file.size) % {"size": file.size}
         # params rather than %: the message stays lazy and is translated when shown.
         raise ValidationError(
             _("The file is %(size)s; it may be at most %(limit)s."),
             code="too_large",
-            params={"size": filesizeformat(file.size), "limit": filesizeformat(max_size)},
+            params={"size": size, "limit": limit},
         )
     extension = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
     if extension not in allowed:
@@ -55,3 +61,14 @@ def validate_upload(file, *, allowed: Mapping[str, str], max_size: int) -> str:
             params={"extension": extension.upper()},
         )
     return allowed[extension]
+
+
+def upload_validator(*, allowed: Mapping[str, str], max_size: int) -> Callable[[Any], None]:
+    """A form field validator doing :func:`validate_upload`, for forms whose uploads do not go
+    through a service that checks them (the admin's): ``formfield_overrides`` gives it to the
+    form field, so that a refused file is an error on the form rather than a failed save."""
+
+    def validate(file) -> None:
+        validate_upload(file, allowed=allowed, max_size=max_size)
+
+    return validate

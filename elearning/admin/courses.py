@@ -23,7 +23,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, QuerySet
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -40,6 +40,7 @@ from modeltranslation.admin import (
 from chm_portal.core import admin_tools
 from chm_portal.core.admin_tools import ReadOnlyAdminMixin, RegionFilter, error_text
 from chm_portal.core.richtext import is_embeddable_video, sanitise_html
+from chm_portal.core.validators import upload_validator
 from chm_portal.quality.models import QualityReview
 from chm_portal.vocabularies.translation import translation_field_names
 
@@ -58,6 +59,12 @@ from ..models import (
     Quiz,
     QuizAttempt,
     SurveyResponse,
+)
+from ..services.authoring import (
+    ALLOWED_ATTACHMENTS,
+    ALLOWED_IMAGES,
+    MAX_ATTACHMENT_SIZE,
+    MAX_IMAGE_SIZE,
 )
 
 ACTION_FORM_TEMPLATE = "admin/action_form.html"
@@ -161,7 +168,9 @@ class ModuleInline(TranslationTabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(CourseContentPermissionMixin, TranslationAdmin):
+class CourseAdmin(
+    admin_tools.ConflictCheckAdminMixin, CourseContentPermissionMixin, TranslationAdmin
+):
     list_display = (
         "title",
         "provider",
@@ -187,6 +196,12 @@ class CourseAdmin(CourseContentPermissionMixin, TranslationAdmin):
     )
     autocomplete_fields = ("provider", "languages", "targets", "thematic_areas")
     date_hierarchy = "created_at"
+    # The admin saves the image itself (not through the authoring service that checks it).
+    formfield_overrides = {
+        models.ImageField: {
+            "validators": [upload_validator(allowed=ALLOWED_IMAGES, max_size=MAX_IMAGE_SIZE)]
+        }
+    }
     readonly_fields = (
         "status",
         "quality_review",
@@ -372,6 +387,14 @@ class LessonAdmin(CourseContentPermissionMixin, TranslationAdmin):
     search_fields = (*_course_search_fields(), *_course_search_fields("course__"))
     autocomplete_fields = ("module", "resources")
     readonly_fields = ("course",)
+    # The admin saves the attachment itself (not through the authoring service that checks it).
+    formfield_overrides = {
+        models.FileField: {
+            "validators": [
+                upload_validator(allowed=ALLOWED_ATTACHMENTS, max_size=MAX_ATTACHMENT_SIZE)
+            ]
+        }
+    }
     fields = (
         "course",
         "module",

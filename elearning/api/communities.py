@@ -34,6 +34,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from chm_portal.core.api.errors import ServiceErrorsMixin
+from chm_portal.core.api.filters import MAX_ID
 from chm_portal.core.api.serializers import StrictSerializer
 
 from ..models import Community, CommunityMembership, Post, PostStatus, Thread
@@ -69,7 +70,9 @@ class CommunitySerializer(serializers.ModelSerializer):
     """A community of practice; ``is_active``: a post in the last 90 days."""
 
     page_url = serializers.SerializerMethodField()
-    theme = serializers.SlugRelatedField(source="thematic_area", slug_field="code", read_only=True)
+    theme = serializers.SlugRelatedField(
+        source="thematic_area", slug_field="code", read_only=True, allow_null=True
+    )
     targets = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     is_active = serializers.BooleanField(read_only=True)
 
@@ -193,7 +196,9 @@ class ThreadFilterSet(django_filters.FilterSet):
 
 
 class PostFilterSet(django_filters.FilterSet):
-    thread = django_filters.NumberFilter(field_name="thread_id", label=_("Discussion (id)"))
+    thread = django_filters.NumberFilter(
+        field_name="thread_id", label=_("Discussion (id)"), min_value=1, max_value=MAX_ID
+    )
     community = django_filters.CharFilter(
         field_name="thread__community__slug", label=_("Community (slug)")
     )

@@ -434,6 +434,8 @@ class DeleteView(LoginRequiredMixin, TemplateView):
 
     template_name = "elearning/authoring/confirm_delete.html"
     permission = CHANGE
+    # ``delete()`` below deletes the object, it is no HTTP handler: an HTTP DELETE is 405.
+    http_method_names = ["get", "post"]
     course: Course
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

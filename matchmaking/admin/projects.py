@@ -12,6 +12,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -19,7 +20,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from chm_portal.core.admin_tools import ReadOnlyInline, apply_to_each
+from chm_portal.core.admin_tools import ConflictCheckAdminMixin, ReadOnlyInline, apply_to_each
+from chm_portal.core.validators import upload_validator
 from chm_portal.vocabularies.models import Country
 
 from ..forms.projects import WorkshopForm
@@ -139,7 +141,7 @@ class CancelForm(forms.Form):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ConflictCheckAdminMixin, admin.ModelAdmin):
     list_display = (
         "reference",
         "title",
@@ -165,6 +167,17 @@ class ProjectAdmin(admin.ModelAdmin):
     )
     date_hierarchy = "created_at"
     list_select_related = ("match__need__country", "match__offer__provider")
+    # Checked on the form: the service checks it too, but its refusal would come after the form
+    # was accepted, as a server error.
+    formfield_overrides = {
+        models.FileField: {
+            "validators": [
+                upload_validator(
+                    allowed=services.AGREEMENT_TYPES, max_size=services.MAX_AGREEMENT_SIZE
+                )
+            ]
+        }
+    }
     readonly_fields = (
         "reference",
         "match_link",
@@ -354,7 +367,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(SuccessStory)
-class SuccessStoryAdmin(admin.ModelAdmin):
+class SuccessStoryAdmin(ConflictCheckAdminMixin, admin.ModelAdmin):
     list_display = ("title", "project", "status", "language", "published_at")
     list_filter = ("status", "language")
     search_fields = ("title", "summary", "project__reference", "project__title")

@@ -35,7 +35,7 @@ from rest_framework.response import Response
 
 from chm_portal.accounts.predicates import is_helpdesk_or_site_admin
 from chm_portal.core.api.errors import ServiceErrorsMixin as BaseServiceErrorsMixin
-from chm_portal.core.api.serializers import StrictSerializer
+from chm_portal.core.api.serializers import OptionalEmailField, StrictSerializer
 from needs.models import Need
 from partners.models import Offer
 
@@ -129,7 +129,8 @@ class MatchSerializer(serializers.ModelSerializer):
 
     need = MatchNeedSerializer()
     offer = MatchOfferSerializer()
-    workshop = serializers.PrimaryKeyRelatedField(read_only=True)
+    workshop = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    provider_contact_email = OptionalEmailField(read_only=True)
     actions = serializers.SerializerMethodField(
         help_text="The workflow actions the reader may take now (accept, decline, confirm, "
         "withdraw, propose)."

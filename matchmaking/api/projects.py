@@ -95,6 +95,20 @@ class ProjectProviderSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
 
 
+class PrivateMethodField(serializers.SerializerMethodField):
+    """A method field of :data:`PRIVATE_FIELDS`, which only some readers receive.
+
+    drf-spectacular lists every read-only field as always present; this one is left out for the
+    public, so it is declared not read-only (and not required). ``ProjectSerializer`` only
+    writes responses: the viewset reads its input with the serializers below.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.read_only = False
+        self.required = False
+
+
 class ProjectSerializer(serializers.ModelSerializer):
     """A pilot project. The fields of :data:`PRIVATE_FIELDS` are present only for its sides
     and the help desk."""
@@ -109,8 +123,8 @@ class ProjectSerializer(serializers.ModelSerializer):
     region = serializers.SerializerMethodField()
     provider = ProjectProviderSerializer(source="match.offer.provider", read_only=True)
     targets = serializers.SerializerMethodField()
-    agreement_document = serializers.SerializerMethodField()
-    report_flag = serializers.SerializerMethodField()
+    agreement_document = PrivateMethodField()
+    report_flag = PrivateMethodField()
 
     class Meta:
         model = Project

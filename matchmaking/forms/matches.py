@@ -12,6 +12,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chm_portal.core.api.filters import MAX_ID
 from chm_portal.core.forms import add_service_errors
 from partners.models import Organisation
 
@@ -132,11 +133,15 @@ class MatchFilterSet(django_filters.FilterSet):
 
     status = django_filters.MultipleChoiceFilter(choices=Match.Status.choices, label=_("Status"))
     origin = django_filters.ChoiceFilter(choices=Match.Origin.choices, label=_("Origin"))
-    need = django_filters.NumberFilter(field_name="need_id", label=_("Request (id)"))
+    need = django_filters.NumberFilter(
+        field_name="need_id", label=_("Request (id)"), min_value=1, max_value=MAX_ID
+    )
     need_reference = django_filters.CharFilter(
         field_name="need__reference", label=_("Request (reference)")
     )
-    offer = django_filters.NumberFilter(field_name="offer_id", label=_("Offer (id)"))
+    offer = django_filters.NumberFilter(
+        field_name="offer_id", label=_("Offer (id)"), min_value=1, max_value=MAX_ID
+    )
     organisation = django_filters.ModelChoiceFilter(
         field_name="offer__provider",
         queryset=Organisation.objects.all(),

@@ -14,7 +14,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from chm_portal.core.admin_tools import RegionFilter, apply_to_each
+from chm_portal.core.admin_tools import ConflictCheckAdminMixin, RegionFilter, apply_to_each
 from chm_portal.vocabularies.models import Country
 
 from ..forms import ACTIVITY_CHOICES, EvaluationAdminForm
@@ -29,7 +29,7 @@ from ..services import (
 
 # --- Country profiles -----------------------------------------------------------------------------
 @admin.register(CountryProfile)
-class CountryProfileAdmin(admin.ModelAdmin):
+class CountryProfileAdmin(ConflictCheckAdminMixin, admin.ModelAdmin):
     list_display = ("country", "maturity_level", "national_chm_url", "updated_at", "updated_by")
     list_filter = ("maturity_level", RegionFilter)
     search_fields = ("country__name", "country__code")

@@ -131,7 +131,9 @@ class CountryProfileSerializer(serializers.ModelSerializer):
     national_chm_url = serializers.CharField(read_only=True)
     support_requested = serializers.SerializerMethodField()
     notes = serializers.SerializerMethodField()
-    updated_at = serializers.DateTimeField(source="profile_updated_at", read_only=True)
+    updated_at = serializers.DateTimeField(
+        source="profile_updated_at", read_only=True, allow_null=True
+    )
     page_url = serializers.SerializerMethodField()
 
     class Meta:

@@ -377,7 +377,7 @@ class MedianDays(_Grouped):
             cursor.execute(
                 "SELECT durations.median_key, percentile_cont(0.5) WITHIN GROUP (ORDER BY "
                 "EXTRACT(EPOCH FROM durations.median_end - durations.median_start)) / 86400 "
-                f"FROM ({sql}) AS durations GROUP BY durations.median_key "
+                f"FROM ({sql}) AS durations GROUP BY durations.median_key "  # nosec B608
                 "ORDER BY durations.median_key",
                 params,
             )

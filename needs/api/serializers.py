@@ -134,7 +134,9 @@ class NeedSerializer(serializers.ModelSerializer):
     )
     other_countries = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     priority = CodeSlugField()
-    duplicate_of = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    duplicate_of = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Need

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from chm_portal.core.admin_tools import CONFLICT_FIELD
 from chm_portal.vocabularies.models import GBFTarget, Priority
 from needs import services
 from needs.models import Need, NeedEvent, NeedMessage, NeedNote
@@ -476,6 +477,7 @@ def test_the_form_edits_only_what_the_services_write(client, helpdesk_user, need
         *services.EDITABLE_FIELDS,
         *services.RELATED_FIELDS,
         "assigned_to",
+        CONFLICT_FIELD,  # the version the page was opened at: checked, never saved
     }
     for name in ("status", "reference", "submitted_at", "created_by", "escalated_at", "country"):
         assert name not in form.fields

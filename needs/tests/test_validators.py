@@ -117,7 +117,8 @@ def test_ten_megabytes_are_accepted_one_byte_more_is_refused():
         validate_attachment(upload("atlas.pdf", SMALL_PDF + padding + b"\n"))
 
     assert refused.value.code == "too_large"
-    assert refused.value.messages == ["The file is 10.0\xa0MB; it may be at most 10.0\xa0MB."]
+    # Both sizes would read "10.0 MB": the file's is given in bytes.
+    assert refused.value.messages == ["The file is 10485761 bytes; it may be at most 10.0\xa0MB."]
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,7 @@ from modeltranslation.settings import AVAILABLE_LANGUAGES
 from modeltranslation.utils import build_localized_fieldname
 from rest_framework import serializers
 
+from chm_portal.core.api.serializers import OptionalURLField
 from chm_portal.core.api.serializers import StrictSerializer as BaseStrictSerializer
 from chm_portal.core.validators import validate_no_markup
 from chm_portal.vocabularies.api.serializers import CodeSlugField
@@ -238,7 +239,7 @@ class OrganisationSerializer(OrderedSerializer):
     country = CodeSlugField()
     countries_of_operation = CodesField()
     regions_of_operation = CodesField()
-    website = serializers.URLField(read_only=True)
+    website = OptionalURLField(read_only=True)
     description = serializers.CharField(read_only=True)
     targets = CodesField()
     thematic_areas = CodesField()
@@ -323,7 +324,7 @@ class InitiativeSerializer(RecordSerializer):
     )
     budget_currency = serializers.SerializerMethodField()
     stage = serializers.ChoiceField(choices=Initiative.Stage.choices, read_only=True)
-    website = serializers.URLField(read_only=True)
+    website = OptionalURLField(read_only=True)
     results = serializers.CharField(read_only=True)
     translations = TranslationsField(child=InitiativeTextSerializer())
 
@@ -344,7 +345,7 @@ class ResourceSerializer(RecordSerializer):
     licence = serializers.ChoiceField(choices=Resource.Licence.choices, read_only=True)
     authors = serializers.CharField(read_only=True)
     publication_year = serializers.IntegerField(read_only=True, allow_null=True)
-    link = serializers.URLField(source="url", read_only=True)
+    link = OptionalURLField(source="url", read_only=True)
     download = serializers.SerializerMethodField()
     downloads = serializers.IntegerField(source="download_count", read_only=True)
 
@@ -371,7 +372,7 @@ class OpportunitySerializer(RecordSerializer):
     languages = CodesField()
     opens = MomentField(source="opens_at", allow_null=True)
     deadline = MomentField()
-    link = serializers.URLField(read_only=True)
+    link = OptionalURLField(read_only=True)
     applications_on_portal = serializers.BooleanField(read_only=True)
     places = serializers.IntegerField(read_only=True, allow_null=True)
     translations = TranslationsField(child=OpportunityTextSerializer())
@@ -390,7 +391,7 @@ class EventSerializer(RecordSerializer):
     venue = serializers.CharField(read_only=True)
     city = serializers.CharField(read_only=True)
     country = CodeSlugField()
-    registration_url = serializers.URLField(read_only=True)
+    registration_url = OptionalURLField(read_only=True)
     languages = CodesField()
     targets = CodesField()
     thematic_areas = CodesField()
@@ -613,7 +614,7 @@ class InitiativeWriteSerializer(RecordWriteSerializer):
     budget = _amount()
     budget_currency = _currency()
     stage = serializers.ChoiceField(choices=Initiative.Stage.choices, required=False)
-    website = serializers.URLField(required=False, allow_blank=True, max_length=200)
+    website = OptionalURLField(required=False, allow_blank=True, max_length=200)
 
 
 class InitiativeCreateSerializer(InitiativeWriteSerializer):
@@ -634,7 +635,7 @@ class ResourceWriteSerializer(RecordWriteSerializer):
     publication_year = serializers.IntegerField(
         min_value=1900, max_value=2100, required=False, allow_null=True
     )
-    link = serializers.URLField(source="url", required=False, allow_blank=True, max_length=500)
+    link = OptionalURLField(source="url", required=False, allow_blank=True, max_length=500)
 
 
 class ResourceCreateSerializer(ResourceWriteSerializer):
@@ -657,7 +658,7 @@ class OpportunityWriteSerializer(RecordWriteSerializer):
     languages = codes_of(Language)
     opens = serializers.DateTimeField(source="opens_at", required=False, allow_null=True)
     deadline = serializers.DateTimeField()
-    link = serializers.URLField(required=False, allow_blank=True, max_length=500)
+    link = OptionalURLField(required=False, allow_blank=True, max_length=500)
     applications_on_portal = serializers.BooleanField(required=False)
     places = serializers.IntegerField(min_value=1, max_value=32767, required=False, allow_null=True)
 
@@ -684,7 +685,7 @@ class EventWriteSerializer(RecordWriteSerializer):
     venue = _text(300)
     city = _text(120)
     country = code_of(Country, required=False, allow_null=True)
-    registration_url = serializers.URLField(required=False, allow_blank=True, max_length=500)
+    registration_url = OptionalURLField(required=False, allow_blank=True, max_length=500)
     languages = codes_of(Language)
     targets = codes_of(GBFTarget)
     thematic_areas = codes_of(ThematicArea)
@@ -759,7 +760,7 @@ class OrganisationWriteSerializer(StrictSerializer):
         allow_null=True,
         help_text=_("Headquarters: ISO 3166-1 alpha-2 code."),
     )
-    website = serializers.URLField(required=False, allow_blank=True, max_length=200)
+    website = OptionalURLField(required=False, allow_blank=True, max_length=200)
     countries_of_operation = codes_of(Country, help_text=_("ISO 3166-1 alpha-2 codes."))
     regions_of_operation = codes_of(Region, help_text=_("UN M49 codes."))
     targets = codes_of(GBFTarget)

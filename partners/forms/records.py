@@ -26,6 +26,7 @@ from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from chm_portal.core.admin_tools import ConflictCheckFormMixin
 from chm_portal.core.forms import add_service_errors
 from chm_portal.vocabularies.models import Region, VocabularyTerm
 from chm_portal.vocabularies.selectors import region_choices
@@ -142,7 +143,7 @@ def _formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
 
 
 # --- The record forms ---------------------------------------------------------------------------
-class RecordForm(forms.ModelForm):
+class RecordForm(ConflictCheckFormMixin, forms.ModelForm):
     """What every record form has: the content per language, the original language, and the
     record type's other fields in ``groups``.
 

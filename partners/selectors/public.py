@@ -2,7 +2,7 @@
 
 from django.db.models import F, Q, QuerySet
 
-from chm_portal.accounts.predicates import is_helpdesk_or_site_admin
+from chm_portal.accounts.predicates import is_content_reviewer, is_helpdesk_or_site_admin
 
 from ..models import (
     Event,
@@ -14,6 +14,7 @@ from ..models import (
     PartnershipAgreement,
     Resource,
 )
+from ..rules import REVIEWED_MODELS
 
 
 def organisations_public() -> QuerySet[Organisation]:
@@ -36,9 +37,13 @@ def organisations_visible_to(*, user) -> QuerySet[Organisation]:
 
 def records_visible_to(queryset: QuerySet, *, user) -> QuerySet:
     """``queryset`` limited to what ``user`` may see, as on the pages: public records, plus the
-    records of the person's organisations in any status; everything for the help desk."""
+    records of the person's organisations in any status; everything for the help desk, and the
+    resources and events for content reviewers (``partners.view_<record>``)."""
     model = queryset.model
-    if user.is_authenticated and is_helpdesk_or_site_admin(user):
+    if user.is_authenticated and (
+        is_helpdesk_or_site_admin(user)
+        or (model._meta.model_name in REVIEWED_MODELS and is_content_reviewer(user))
+    ):
         return queryset
     organisation = model.ORGANISATION_FIELD
     visible = Q(

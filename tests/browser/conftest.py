@@ -51,10 +51,29 @@ def chromium():
 def page(chromium, request):
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    # Chromium logs what the Content Security Policy blocks: a blocked script or style is a bug.
+    csp_violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            csp_violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+    if csp_violations:
+        pytest.fail("Content Security Policy violations:\n" + "\n".join(csp_violations))
+
+
+def snap(page, request, step: str) -> None:
+    """Save a screenshot of a journey's step as ``<test name>-<step>.png``, so that a reviewer
+    can see each page the person saw (the ``page`` fixture saves the last one on teardown)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}-{step}.png"), full_page=True)
 
 
 @pytest.fixture(autouse=True)
@@ -79,7 +98,8 @@ FAILING_IMPACTS = {"serious", "critical"}
 
 def run_axe(page) -> list[str]:
     """Run axe-core (vendored) on the page; a line per serious or critical violation."""
-    page.add_script_tag(path=str(AXE_SCRIPT))
+    # Evaluated through the DevTools protocol: a <script> tag would be refused by the CSP.
+    page.evaluate(AXE_SCRIPT.read_text())
     results = page.evaluate("async () => await axe.run(document)")
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} — "

@@ -16,9 +16,8 @@ def test_skip_link_and_language_switch(live_server, page):
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
 
-    # Switch to Spanish with the language form.
-    page.select_option("#language-select", "es")
-    page.get_by_role("button", name="Change").click()
+    # Switch to Spanish with the language links, named in their own language.
+    page.get_by_role("navigation", name="Language").get_by_role("link", name="Español").click()
     page.wait_for_url(f"{live_server.url}/es/")
     assert page.locator("html").get_attribute("lang") == "es"
     assert page.get_by_role("heading", name="Por dónde empezar").is_visible()

@@ -1,10 +1,11 @@
 """API serializers. Writes go through the services; these only shape input and output."""
 
+from allauth.account.adapter import get_adapter
 from allauth.account.utils import has_verified_email
-from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from chm_portal.core.validators import validate_no_markup
 from chm_portal.vocabularies.models import Country
 
 from ..models import FocalPoint, RoleRequest
@@ -16,7 +17,11 @@ class RoleRequestSerializer(serializers.ModelSerializer):
 
     user = serializers.EmailField(source="user.email", read_only=True)
     role_label = serializers.CharField(source="get_role_display", read_only=True)
-    country = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    country = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    # Declared: DRF drops ``allow_blank`` from read-only model fields, and the schema with it.
+    focal_point_kind = serializers.ChoiceField(
+        choices=FocalPointKind.choices, read_only=True, allow_blank=True
+    )
     status_label = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
@@ -54,8 +59,14 @@ class RoleRequestCreateSerializer(serializers.Serializer):
     focal_point_kind = serializers.ChoiceField(
         choices=FocalPointKind.choices, required=False, allow_blank=True, default=""
     )
-    position = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
-    justification = serializers.CharField()
+    position = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=300,
+        validators=[validate_no_markup],
+    )
+    justification = serializers.CharField(validators=[validate_no_markup])
 
 
 class FocalPointSerializer(serializers.ModelSerializer):
@@ -114,10 +125,11 @@ class EmailAuthTokenSerializer(serializers.Serializer):
     token = serializers.CharField(label=_("Token"), read_only=True)
 
     def validate(self, attrs: dict) -> dict:
-        user = authenticate(
-            request=self.context.get("request"),
-            email=attrs["email"],
-            password=attrs["password"],
+        # Through allauth, as its sign-in form: failed attempts count towards the same lockout
+        # (ACCOUNT_RATE_LIMITS["login_failed"]), which refuses with "too_many_login_attempts".
+        request = self.context["request"]
+        user = get_adapter(request).authenticate(
+            request, email=attrs["email"], password=attrs["password"]
         )
         if user is None:
             raise serializers.ValidationError(

@@ -1,12 +1,16 @@
 """API views; they call selectors and services."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.serializers import ValidationError, as_serializer_error
+from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
@@ -96,9 +100,40 @@ class TokenRateThrottle(ScopedRateThrottle):
         return self.THROTTLE_RATES.get(self.scope) or self.default_rate
 
 
+# allauth's words for its sign-in form, so that both say the same (and share a translation).
+LOCKED_OUT = _("Too many failed login attempts. Try again later.")
+
+
 class ObtainTokenView(ObtainAuthToken):
-    """``POST {"email", "password"}`` → ``{"token"}`` for the ``Authorization: Token …`` header."""
+    """``POST {"email", "password"}`` → ``{"token"}`` for the ``Authorization: Token …`` header.
+
+    Two limits: every request counts towards ``TokenRateThrottle`` (per client address), and
+    failed attempts count towards the sign-in form's lockout (per address and per email
+    address), so that guessing through the form and the API together gets no further.
+    """
 
     serializer_class = EmailAuthTokenSerializer
     throttle_classes = [TokenRateThrottle]
     throttle_scope = "token"
+
+    @extend_schema(
+        request=EmailAuthTokenSerializer,
+        responses={
+            200: EmailAuthTokenSerializer,
+            400: OpenApiResponse(description="Wrong email address or password."),
+            429: OpenApiResponse(description="Too many attempts: wait, then try again."),
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except ValidationError as error:
+            codes = error.get_codes()
+            if isinstance(codes, dict) and "too_many_login_attempts" in codes.get(
+                api_settings.NON_FIELD_ERRORS_KEY, []
+            ):
+                raise Throttled(detail=LOCKED_OUT) from error
+            raise
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})

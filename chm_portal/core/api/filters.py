@@ -2,6 +2,10 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
+# The largest id a row may have (a bigint): filters by id refuse larger numbers with a 400, which
+# SQLite could not even bind (a 500).
+MAX_ID = 2**63 - 1
+
 # Query parameters that are not filters but that the API understands everywhere.
 RESERVED_QUERY_PARAMETERS = frozenset({"page", "page_size", "format", "ordering"})
 
@@ -35,4 +39,11 @@ class StrictFilterBackend(DjangoFilterBackend):
                     for name in unknown
                 }
             )
-        return super().filter_queryset(request, queryset, view)
+        try:
+            return super().filter_queryset(request, queryset, view)
+        except OverflowError as error:
+            # An id beyond 64 bits (``?organisation=99999999999999999999``): PostgreSQL finds
+            # nothing, SQLite cannot even bind it while the filter form checks the ids.
+            raise ValidationError(
+                {"detail": [_("A number in the filters is too large.")]}
+            ) from error

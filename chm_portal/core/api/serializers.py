@@ -6,7 +6,24 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+
+def blank_or(schema: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI schema of a value that may also be the empty string: an optional field left
+    blank is answered as "", which a ``format`` such as ``uri`` or ``email`` does not accept."""
+    return {"oneOf": [schema, {"type": "string", "enum": [""]}]}
+
+
+@extend_schema_field(blank_or({"type": "string", "format": "uri"}))
+class OptionalURLField(serializers.URLField):
+    """A link that may be blank ("" in the API, not null)."""
+
+
+@extend_schema_field(blank_or({"type": "string", "format": "email"}))
+class OptionalEmailField(serializers.EmailField):
+    """An email address that may be blank ("" in the API, not null)."""
 
 
 class StrictSerializer(serializers.Serializer):
