@@ -142,7 +142,8 @@ class Workers:
         self.log_dir = log_dir
         self.queue = f"faults-{uuid.uuid4().hex[:8]}"
         self.broker = _faults_broker()
-        self.sender = Celery("faults-sender", broker=self.broker)
+        # Not the current app: tasks sent by later tests must still go through the portal's app.
+        self.sender = Celery("faults-sender", broker=self.broker, set_as_current=False)
         self.started: list[Worker] = []
 
     def start(self, name: str) -> Worker:
