@@ -15,7 +15,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from chm_portal.celery import app
-from needs import services, tasks
+from needs import tasks
 from needs.models import Need, NeedEvent
 
 pytestmark = pytest.mark.django_db
@@ -46,22 +46,6 @@ def broker_unreachable():
 @pytest.fixture(autouse=True)
 def _addresses(settings):
     settings.HELPDESK_EMAIL = HELPDESK
-
-
-@pytest.fixture
-def draft(focal_point_a, country_a) -> Need:
-    return services.need_create(
-        by=focal_point_a,
-        country=country_a,
-        title="Training in species identification",
-        fields={
-            "problem_statement": "Too few trained staff.",
-            "objectives": "Train staff.",
-            "requesting_organisation": "Ministry of Environment",
-            "contact_name": "Amani Otieno",
-            "contact_email": "amani.otieno@environment.go.ke",
-        },
-    )
 
 
 def sent_to(mailoutbox, address: str) -> list:

@@ -16,7 +16,6 @@ from django.test import Client
 from django.urls import reverse
 
 from chm_portal.core import db_outage
-from needs import services
 from needs.models import Need, NeedEvent
 
 pytestmark = pytest.mark.django_db
@@ -52,22 +51,6 @@ def browser() -> Client:
     """A client that shows the response of an unhandled error, as a browser would, instead of
     raising it in the test."""
     return Client(raise_request_exception=False)
-
-
-@pytest.fixture
-def draft(focal_point_a, country_a) -> Need:
-    return services.need_create(
-        by=focal_point_a,
-        country=country_a,
-        title="Training in species identification",
-        fields={
-            "problem_statement": "Too few trained staff.",
-            "objectives": "Train staff.",
-            "requesting_organisation": "Ministry of Environment",
-            "contact_name": "Amani Otieno",
-            "contact_email": "amani.otieno@environment.go.ke",
-        },
-    )
 
 
 def assert_unavailable_page(response) -> str:

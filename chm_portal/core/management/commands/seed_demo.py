@@ -5,12 +5,10 @@ records idempotently (get-or-create by a stable key). They run in the order of I
 app's demo data can rely on the data of the apps it depends on.
 """
 
-from importlib import import_module
-from importlib.util import find_spec
-
-from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+
+from chm_portal.core.app_modules import app_modules
 
 
 class Command(BaseCommand):
@@ -18,11 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         seeded = []
-        for app_config in apps.get_app_configs():
-            module_name = f"{app_config.name}.demo"
-            if find_spec(module_name) is None:
-                continue
-            module = import_module(module_name)
+        for app_config, module in app_modules("demo"):
             with transaction.atomic():
                 module.seed(log=self.stdout.write)
             seeded.append(app_config.label)

@@ -15,14 +15,12 @@ which is why the command needs PostgreSQL; it refuses a database that already ho
 from __future__ import annotations
 
 import time
-from importlib import import_module
-from importlib.util import find_spec
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from chm_portal.core.app_modules import app_modules
 from chm_portal.core.scale import SCALE_EMAIL_DOMAIN, ScaleContext, analyse, check_foreign_keys
 
 
@@ -69,11 +67,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Writing the scale data set at scale {scale} (seed {ctx.seed}):")
         generated = []
         with transaction.atomic():
-            for app_config in apps.get_app_configs():
-                module_name = f"{app_config.name}.scale"
-                if find_spec(module_name) is None:
-                    continue
-                generate = getattr(import_module(module_name), "generate", None)
+            for app_config, module in app_modules("scale"):
+                generate = getattr(module, "generate", None)
                 if generate is None:  # a module of helpers only (core's)
                     continue
                 self.stdout.write(f"{app_config.label}:")
