@@ -119,8 +119,13 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The portal's queries are short; compiling them (JIT) costs more than it saves: the
-    # indicators' aggregates ran up to four times slower with it.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # indicators' aggregates ran up to four times slower with it. Parallel plans only add
+    # contention when every core already serves a request (bench/README.md): off by default.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options",
+        "-c jit=off -c max_parallel_workers_per_gather="
+        f"{env.int('PG_MAX_PARALLEL_WORKERS_PER_GATHER', default=0)}",
+    )
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -447,6 +452,9 @@ API_MAX_PAGE_SIZE = 100
 # Public pages are served to anonymous visitors from the cache for at most this long after a change
 # that sent no signal (chm_portal/core/page_cache.py); 0 turns the cache off. Capped at a minute.
 PUBLIC_PAGE_CACHE_SECONDS = min(env.int("PUBLIC_PAGE_CACHE_SECONDS", default=60), 60)
+# The facet counts of a list's filter combination are the same for everyone, signed in or not:
+# kept in the cache as public pages are (same versions, same cap); 0 turns it off.
+FACET_CACHE_SECONDS = min(env.int("FACET_CACHE_SECONDS", default=60), 60)
 # Suggestions are recomputed this long after the last change of a request or an offer, so that a
 # burst of edits costs one computation (at once when tasks run eagerly: no beat to sweep).
 MATCHING_REFRESH_DEBOUNCE_SECONDS = env.int(

@@ -89,7 +89,6 @@ COURSE_FACETS = [
         _("Provider"),
         model=Organisation,
         path="provider",
-        reverse="courses",
         code_field="pk",
     ),
     OpenForEnrolmentFacet("open", _("Open for enrolment")),

@@ -27,6 +27,7 @@ from chm_portal.core.faceting import (
     TargetFacet,
     TermFacet,
     YearFacet,
+    having_any,
 )
 from chm_portal.vocabularies.models import (
     COUNTRY_GROUP_FLAGS,
@@ -61,11 +62,6 @@ def _codes(queryset: QuerySet, label, help_text, method: str):
         help_text=help_text,
         widget=forms.CheckboxSelectMultiple,
     )
-
-
-def _having_any(queryset: QuerySet[Need], relation: str, values: Iterable) -> QuerySet[Need]:
-    """Requests related through ``relation`` to any of ``values``, each once."""
-    return queryset.filter(pk__in=Need.objects.filter(**{f"{relation}__in": values}).values("pk"))
 
 
 class NeedFilterSet(FacetedFilterSet):
@@ -203,22 +199,22 @@ class NeedFilterSet(FacetedFilterSet):
         return queryset.filter(condition)
 
     def filter_target(self, queryset: QuerySet[Need], name: str, value: QuerySet) -> QuerySet[Need]:
-        return _having_any(queryset, "targets", value) if value else queryset
+        return having_any(queryset, "targets", value) if value else queryset
 
     def filter_thematic_area(
         self, queryset: QuerySet[Need], name: str, value: QuerySet
     ) -> QuerySet[Need]:
-        return _having_any(queryset, "thematic_areas", value) if value else queryset
+        return having_any(queryset, "thematic_areas", value) if value else queryset
 
     def filter_support_type(
         self, queryset: QuerySet[Need], name: str, value: QuerySet
     ) -> QuerySet[Need]:
-        return _having_any(queryset, "support_types", value) if value else queryset
+        return having_any(queryset, "support_types", value) if value else queryset
 
     def filter_capacity_level(
         self, queryset: QuerySet[Need], name: str, value: QuerySet
     ) -> QuerySet[Need]:
-        return _having_any(queryset, "capacity_levels", value) if value else queryset
+        return having_any(queryset, "capacity_levels", value) if value else queryset
 
     def filter_status(
         self, queryset: QuerySet[Need], name: str, value: list[str]
@@ -267,16 +263,15 @@ class AssessmentFilterSet(django_filters.FilterSet):
 # The facets of the public registry, in the order the page shows them (one query each, two for
 # country groups).
 NEED_FACETS = (
-    TermFacet("country", _("Country"), model=Country, path="country", reverse="needs"),
-    RegionFacet("region", _("Region"), path="country", reverse="countries_in_region__needs"),
+    TermFacet("country", _("Country"), model=Country, path="country"),
+    RegionFacet("region", _("Region"), path="country"),
     CountryGroupFacet("group", _("Country group"), path="country"),
-    TargetFacet("target", _("GBF target"), model=GBFTarget, path="targets", reverse="needs"),
+    TargetFacet("target", _("GBF target"), model=GBFTarget, path="targets"),
     TermFacet(
         "thematic_area",
         _("Thematic area"),
         model=ThematicArea,
         path="thematic_areas",
-        reverse="needs",
         ordering=("position", "code"),
     ),
     TermFacet(
@@ -284,7 +279,6 @@ NEED_FACETS = (
         _("Support type"),
         model=SupportType,
         path="support_types",
-        reverse="needs",
         ordering=("position", "code"),
     ),
     ChoiceFacet("status", _("Status"), field="status", choices=Need.Status.choices),

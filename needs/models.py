@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -176,6 +176,12 @@ class AssessmentEntry(models.Model):
     def gap_score(self) -> float | None:
         scores = self.scores
         return CAPACITY_SCALE_MAX - sum(scores) / len(scores) if scores else None
+
+
+# The public registry: these statuses (``PUBLIC_STATUSES`` below) and public visibility. Its
+# partial indexes read this condition; the statuses are spelt out since the class is not yet built.
+_PUBLIC_STATUS_VALUES = ("published", "matched", "in_progress", "fulfilled")
+_IN_PUBLIC_REGISTRY = Q(status__in=_PUBLIC_STATUS_VALUES, visibility="public")
 
 
 class Need(models.Model):
@@ -454,6 +460,21 @@ class Need(models.Model):
             models.Index(fields=["status", "-published_at"], name="need_status_published"),
             models.Index(fields=["country", "status"], name="need_country_status"),
             models.Index(fields=["status", "submitted_at"], name="need_status_submitted"),
+            # The registry, newest first: the page is read from the index in its order.
+            models.Index(
+                F("published_at").desc(),
+                F("id").desc(),
+                condition=_IN_PUBLIC_REGISTRY,
+                name="need_public_newest",
+            ),
+            # The registry's counts (pagination, country, status and year facets) are read from
+            # the index alone, without visiting the rows.
+            models.Index(
+                fields=["status", "country"],
+                include=["id", "published_at", "submitted_at"],
+                condition=_IN_PUBLIC_REGISTRY,
+                name="need_public_counts",
+            ),
             *search_vector_indexes("needs_need"),
         ]
 
@@ -466,12 +487,7 @@ class Need(models.Model):
 
 
 # Statuses in which a request is shown in the public registry.
-PUBLIC_STATUSES = (
-    Need.Status.PUBLISHED,
-    Need.Status.MATCHED,
-    Need.Status.IN_PROGRESS,
-    Need.Status.FULFILLED,
-)
+PUBLIC_STATUSES = tuple(Need.Status(value) for value in _PUBLIC_STATUS_VALUES)
 # Statuses in which the requester may still edit the request.
 EDITABLE_STATUSES = (Need.Status.DRAFT, Need.Status.CLARIFICATION_REQUESTED)
 

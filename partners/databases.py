@@ -81,24 +81,20 @@ def _status_facet(model) -> ChoiceFacet:
     )
 
 
-def _common_facets(reverse: str, *, language: bool = True) -> list:
-    """Target, thematic area and language facets of a record type whose vocabularies name it
-    ``reverse`` (e.g. ``"offers"``)."""
+def _common_facets(*, language: bool = True) -> list:
+    """Target, thematic area and (unless ``language`` is false) language facets."""
     facets = [
-        TargetFacet("target", _("GBF target"), model=GBFTarget, path="targets", reverse=reverse),
+        TargetFacet("target", _("GBF target"), model=GBFTarget, path="targets"),
         TermFacet(
             "thematic_area",
             _("Thematic area"),
             model=ThematicArea,
             path="thematic_areas",
-            reverse=reverse,
             ordering=("position", "code"),
         ),
     ]
     if language:
-        facets.append(
-            TermFacet("language", _("Language"), model=Language, path="languages", reverse=reverse)
-        )
+        facets.append(TermFacet("language", _("Language"), model=Language, path="languages"))
     return facets
 
 
@@ -507,14 +503,12 @@ ORGANISATIONS = register(
                 _("Type of organisation"),
                 model=OrganisationType,
                 path="organisation_type",
-                reverse="organisations",
                 ordering=("position", "code"),
             ),
             RegionFacet(
                 "region",
                 _("Region"),
                 path="country",
-                reverse="countries_in_region__headquartered_organisations",
             ),
             CountryGroupFacet("group", _("Country group"), path="country"),
             TermFacet(
@@ -522,7 +516,6 @@ ORGANISATIONS = register(
                 _("Headquarters country"),
                 model=Country,
                 path="country",
-                reverse="headquartered_organisations",
             ),
             TargetFacet("target", _("GBF target"), model=GBFTarget, path="targets"),
             TermFacet(
@@ -562,22 +555,21 @@ OFFERS = register(
         model=Offer,
         filterset_class=OfferFilterSet,
         queryset=selectors.offers_for_list,
+        export_queryset=selectors.offers_for_export,
         facets=[
             TermFacet(
                 "support_type",
                 _("Support type"),
                 model=SupportType,
                 path="support_types",
-                reverse="offers",
                 ordering=("position", "code"),
             ),
-            *_common_facets("offers"),
+            *_common_facets(),
             TermFacet(
                 "provider_type",
                 _("Type of provider"),
                 model=OrganisationType,
                 path="provider__organisation_type",
-                reverse="organisations__offers",
                 ordering=("position", "code"),
             ),
             ChoiceFacet("cost", _("Cost"), field="cost", choices=Offer.Cost.choices),
@@ -605,7 +597,7 @@ INITIATIVES = register(
         facets=[
             RegionFacet("region", _("Region"), path="countries"),
             CountryGroupFacet("group", _("Country group"), path="countries"),
-            *_common_facets("initiatives", language=False),
+            *_common_facets(language=False),
             ChoiceFacet("stage", _("Stage"), field="stage", choices=Initiative.Stage.choices),
             YearFacet("start_year", _("Start year"), field="start_date"),
         ],
@@ -634,10 +626,9 @@ RESOURCES = register(
                 _("Type of resource"),
                 model=ResourceType,
                 path="resource_type",
-                reverse="resources",
                 ordering=("position", "code"),
             ),
-            *_common_facets("resources"),
+            *_common_facets(),
             ChoiceFacet("licence", _("Licence"), field="licence", choices=Resource.Licence.choices),
         ],
         url_namespace="partners",
@@ -665,10 +656,9 @@ OPPORTUNITIES = register(
                 _("Type of opportunity"),
                 model=OpportunityType,
                 path="opportunity_type",
-                reverse="opportunities",
                 ordering=("position", "code"),
             ),
-            *_common_facets("opportunities"),
+            *_common_facets(),
             _status_facet(Opportunity),
             YearFacet("deadline_year", _("Deadline year"), field="deadline"),
         ],
@@ -697,7 +687,6 @@ EVENTS = register(
                 _("Type of event"),
                 model=EventType,
                 path="event_type",
-                reverse="events",
                 ordering=("position", "code"),
             ),
             RegionFacet("region", _("Region"), path="country"),
@@ -707,7 +696,7 @@ EVENTS = register(
                 field="is_online",
                 choices=[(True, _("Online")), (False, _("In person"))],
             ),
-            *_common_facets("events"),
+            *_common_facets(),
             YearFacet("event_year", _("Year of the event"), field="starts_at"),
         ],
         url_namespace="partners",
@@ -741,7 +730,6 @@ AGREEMENTS = register(
                 _("Type of organisation"),
                 model=OrganisationType,
                 path="organisation__organisation_type",
-                reverse="organisations__agreements",
                 ordering=("position", "code"),
             ),
             YearFacet("signed_year", _("Year signed"), field="signed_on"),

@@ -27,6 +27,7 @@ from django.views.generic import TemplateView
 from .exports import Column, iterate_rows, stream_csv, stream_json
 from .faceting import Facet, FacetedFilterSet, facet_groups, filter_chips, hidden_filters
 from .feeds import FeedRequest, FilteredFeed, filter_query_string, tag_uri, with_query
+from .page_cache import cached_page_names
 
 LIST_PAGE_SIZE = 20
 # Words of a record's description shown in a feed entry or a search result.
@@ -150,7 +151,13 @@ class DatabaseListView(TemplateView):
             "page_obj": page,
             "paginator": paginator,
             "records": page.object_list,
-            "facet_groups": facet_groups(database.facets, filterset, selected),
+            "facet_groups": facet_groups(
+                database.facets,
+                filterset,
+                selected,
+                cache_key=database.key,
+                depends_on=cached_page_names().get(database.url_name("list"), ()),
+            ),
             "chips": filter_chips(database.facets, filterset, selected, request.GET),
             "hidden_filters": hidden_filters(database.facets, selected),
             "query_string": query_string,

@@ -18,6 +18,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import Count, Model, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
@@ -31,6 +32,7 @@ from chm_portal.vocabularies.models import (
     countries_in_region_q,
 )
 
+from .page_cache import shared_public_result
 from .search import apply_full_text_search
 
 
@@ -55,11 +57,60 @@ def _is_many(model: type[Model], path: str) -> bool:
     return False
 
 
+def _forward_many_to_many(model: type[Model], path: str):
+    """The many-to-many field declared on ``model`` when ``path`` is its name alone, else None."""
+    if "__" in path:
+        return None
+    field = model._meta.get_field(path)
+    return field if field.many_to_many and not field.auto_created else None
+
+
+def count_by_term(queryset: QuerySet, path: str) -> dict[Any, int]:
+    """How many rows of ``queryset`` relate to each term at ``path``, keyed by the term's pk.
+
+    Grouped by the term's id alone (not its translated columns); through a many-to-many field of
+    the model, the join table is read alone, the rows given by their ids.
+    """
+    rows = queryset.order_by().values("pk")
+    field = _forward_many_to_many(queryset.model, path)
+    if field is not None:
+        through = field.remote_field.through
+        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        # An automatic join table holds each pair once; a declared one may repeat it.
+        count = Count(source) if through._meta.auto_created else Count(source, distinct=True)
+        counted = (
+            through._default_manager.filter(**{f"{source}__in": rows})
+            .order_by()
+            .values_list(target)
+            .annotate(facet_count=count)
+        )
+    else:
+        counted = (
+            queryset.order_by()
+            .exclude(**{f"{path}__isnull": True})
+            .values_list(path)
+            .annotate(facet_count=Count("pk", distinct=_is_many(queryset.model, path)))
+        )
+    return dict(counted)
+
+
 def having(queryset: QuerySet, condition: Q, *, many: bool) -> QuerySet:
     """``queryset`` filtered by ``condition``; through a to-many relation each row stays once."""
     if not many:
         return queryset.filter(condition)
     return queryset.filter(pk__in=queryset.model._default_manager.filter(condition).values("pk"))
+
+
+def having_any(queryset: QuerySet, field_name: str, terms: Iterable) -> QuerySet:
+    """Rows of ``queryset`` related to any of ``terms`` through the many-to-many field
+    ``field_name`` of its model, each once: read from the join table alone, without a second
+    scan of the rows."""
+    field = _forward_many_to_many(queryset.model, field_name)
+    if field is None:
+        raise ValueError(f"{field_name} is not a many-to-many field of {queryset.model}.")
+    through = field.remote_field.through._default_manager
+    rows = through.filter(**{f"{field.m2m_reverse_field_name()}__in": terms})
+    return queryset.filter(pk__in=rows.values(field.m2m_field_name()))
 
 
 # --- Filters --------------------------------------------------------------------------------------
@@ -73,6 +124,8 @@ class CodesFilter(django_filters.ModelMultipleChoiceFilter):
     def filter(self, qs: QuerySet, value) -> QuerySet:
         if not value:
             return qs
+        if _forward_many_to_many(qs.model, self.field_name) is not None:
+            return having_any(qs, self.field_name, value)
         return having(
             qs,
             Q(**{f"{self.field_name}__in": value}),
@@ -277,8 +330,7 @@ class TermFacet(Facet):
     """Counts of the terms (vocabulary, countries, organisations) related through ``path``.
 
     ``label`` names a term (default: its ``name``); ``ordering`` orders the terms (default: the
-    most frequent first). With ``reverse``, the query path from the term back to the rows (e.g.
-    ``"offers"``), the counts and the terms come in one query instead of two.
+    most frequent first). Two queries: the counts by term id, then the terms counted.
     """
 
     def __init__(
@@ -288,41 +340,26 @@ class TermFacet(Facet):
         *,
         model: type[Model],
         path: str,
-        reverse: str | None = None,
         label: Callable[[Any], str] | None = None,
         ordering: Sequence[str] | None = None,
         code_field: str = "code",
     ) -> None:
         super().__init__(name, legend)
-        self.model, self.path, self.reverse = model, path, reverse
+        self.model, self.path = model, path
         self.ordering, self.code_field = ordering, code_field
         self.label = label or (lambda term: str(term.name))
 
-    def _value(self, term, count: int) -> FacetValue:
-        return FacetValue(str(getattr(term, self.code_field)), self.label(term), count)
-
     def counts(self, queryset: QuerySet) -> list[FacetValue]:
-        if self.reverse:
-            terms = self.model._default_manager.filter(
-                **{f"{self.reverse}__in": queryset.order_by().values("pk")}
-            ).annotate(facet_count=Count(self.reverse, distinct=True))
-            if self.ordering:
-                terms = terms.order_by(*self.ordering)
-            values = [self._value(term, term.facet_count) for term in terms]
-            return values if self.ordering else _by_count(values)
-        key = f"{self.path}__{self.code_field}"
-        counted = dict(
-            queryset.order_by()
-            .exclude(**{f"{key}__isnull": True})
-            .values_list(key)
-            .annotate(facet_count=Count("pk", distinct=True))
-        )
+        counted = count_by_term(queryset, self.path)
         if not counted:
             return []
-        terms = self.model._default_manager.filter(**{f"{self.code_field}__in": counted})
+        terms = self.model._default_manager.filter(pk__in=counted)
         if self.ordering:
             terms = terms.order_by(*self.ordering)
-        values = [self._value(term, counted[getattr(term, self.code_field)]) for term in terms]
+        values = [
+            FacetValue(str(getattr(term, self.code_field)), self.label(term), counted[term.pk])
+            for term in terms
+        ]
         return values if self.ordering else _by_count(values)
 
     def label_of(self, value: Any) -> str:
@@ -332,15 +369,12 @@ class TermFacet(Facet):
 class TargetFacet(TermFacet):
     """GBF targets in their order, named by code and title, shown by code on chips."""
 
-    def __init__(
-        self, name: str, legend: str, *, model: type[Model], path: str, reverse: str | None = None
-    ) -> None:
+    def __init__(self, name: str, legend: str, *, model: type[Model], path: str) -> None:
         super().__init__(
             name,
             legend,
             model=model,
             path=path,
-            reverse=reverse,
             label=lambda target: f"{target.code} {target.title}",
             ordering=("number",),
         )
@@ -350,35 +384,19 @@ class TargetFacet(TermFacet):
 
 
 class RegionFacet(Facet):
-    """Counts by UN M49 region (the top level) of the country at ``path``.
+    """Counts by UN M49 region (the top level) of the country at ``path``: two queries."""
 
-    With ``reverse``, the path from a region to the rows through its countries (e.g.
-    ``"countries_in_region__needs"``), one query instead of two.
-    """
-
-    def __init__(self, name: str, legend: str, *, path: str, reverse: str | None = None) -> None:
+    def __init__(self, name: str, legend: str, *, path: str) -> None:
         super().__init__(name, legend)
-        self.path, self.reverse = path, reverse
+        self.path = path
 
     def counts(self, queryset: QuerySet) -> list[FacetValue]:
-        if self.reverse:
-            regions = Region.objects.filter(
-                level=Region.Level.REGION,
-                **{f"{self.reverse}__in": queryset.order_by().values("pk")},
-            ).annotate(facet_count=Count(self.reverse, distinct=True))
-            return _by_count(
-                FacetValue(region.code, region.name, region.facet_count) for region in regions
-            )
-        key = f"{self.path}__region__code"
-        counted = dict(
-            queryset.order_by()
-            .exclude(**{f"{key}__isnull": True})
-            .values_list(key)
-            .annotate(facet_count=Count("pk", distinct=True))
-        )
-        regions = Region.objects.filter(code__in=counted)
+        counted = count_by_term(queryset, f"{self.path}__region")
+        if not counted:
+            return []
+        regions = Region.objects.filter(pk__in=counted)
         return _by_count(
-            FacetValue(region.code, region.name, counted[region.code]) for region in regions
+            FacetValue(region.code, region.name, counted[region.pk]) for region in regions
         )
 
 
@@ -470,10 +488,21 @@ def query_without(query: QueryDict, name: str, code: str | None = None) -> str:
 
 
 def facet_groups(
-    facets: Sequence[Facet], filterset: FacetedFilterSet, selected: dict[str, list]
+    facets: Sequence[Facet],
+    filterset: FacetedFilterSet,
+    selected: dict[str, list],
+    *,
+    cache_key: str | None = None,
+    depends_on: Iterable[str] = (),
 ) -> list[dict[str, Any]]:
     """The checkboxes of each facet with counts; values asked for stay listed (checked) even
-    when none of the list has them."""
+    when none of the list has them.
+
+    With ``cache_key`` (naming the list), the counts of a filter combination are shared by every
+    visitor through the cache until a record of the apps ``depends_on`` changes
+    (:func:`~chm_portal.core.page_cache.shared_public_result`).
+    """
+    counts = _facet_counts(facets, filterset, selected, cache_key=cache_key, depends_on=depends_on)
     groups = []
     for facet in facets:
         chosen = {_query_value(value): value for value in selected.get(facet.name, [])}
@@ -484,7 +513,7 @@ def facet_groups(
                 "count": value.count,
                 "checked": value.code in chosen,
             }
-            for value in facet.counts(filterset.qs_without(facet.name))
+            for value in counts[facet.name]
         ]
         listed = {value["code"] for value in values}
         values += [
@@ -495,6 +524,31 @@ def facet_groups(
         if values:
             groups.append({"name": facet.name, "legend": facet.legend, "values": values})
     return groups
+
+
+def _facet_counts(
+    facets: Sequence[Facet],
+    filterset: FacetedFilterSet,
+    selected: dict[str, list],
+    *,
+    cache_key: str | None,
+    depends_on: Iterable[str],
+) -> dict[str, list[FacetValue]]:
+    def compute() -> dict[str, list[FacetValue]]:
+        return {facet.name: facet.counts(filterset.qs_without(facet.name)) for facet in facets}
+
+    if cache_key is None or not depends_on:
+        return compute()
+
+    combination = sorted(
+        (name, sorted(_query_value(value) for value in values)) for name, values in selected.items()
+    )
+    return shared_public_result(
+        f"facets:{cache_key}:{combination!r}",
+        compute,
+        depends_on=depends_on,
+        timeout=settings.FACET_CACHE_SECONDS,
+    )
 
 
 def filter_chips(

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -37,6 +38,7 @@ _WATCHED_APPS: set[str] = set()
 
 VERSION_KEY = "publicpage:version:{app}"
 PAGE_KEY = "publicpage:page:{language}:{versions}:{path}"
+RESULT_KEY = "publicpage:result:{language}:{versions}:{key}"
 # Response headers kept with a cached page; the middleware around this one adds the others
 # (security headers, Content-Language, Vary) on every response, cached or not.
 KEPT_HEADERS = ("Content-Type", "Link")
@@ -69,6 +71,29 @@ def public_pages_changed(*app_labels: str) -> None:
         {VERSION_KEY.format(app=app): uuid.uuid4().hex[:12] for app in app_labels},
         timeout=None,
     )
+
+
+def shared_public_result(
+    key: str, compute: Callable[[], Any], *, depends_on: Iterable[str], timeout: int
+) -> Any:
+    """What ``compute()`` returns, kept in the cache for ``timeout`` seconds and, like public
+    pages, dropped when a record of one of the apps ``depends_on`` changes.
+
+    For results that are the same for every visitor (the facet counts of a list), in the active
+    language; ``key`` names the result among those of the same apps. ``timeout`` 0: no cache.
+    """
+    if timeout <= 0:
+        return compute()
+    full_key = RESULT_KEY.format(
+        language=translation.get_language(),
+        versions=_versions(tuple(sorted(set(depends_on)))),
+        key=hashlib.sha256(key.encode()).hexdigest()[:32],
+    )
+    result = cache.get(full_key)
+    if result is None:
+        result = compute()
+        cache.set(full_key, result, timeout=timeout)
+    return result
 
 
 def _versions(apps: tuple[str, ...]) -> str:

@@ -235,9 +235,10 @@ def test_non_public_status_cannot_be_asked_for_in_the_registry(client, helpdesk_
 
 def _registry_queries(client, django_assert_num_queries):
     # 1 count, 1 page of requests (with countries), 2 prefetches (targets, support types),
-    # 9 facet counts (country, region, 2 for groups, target, thematic area, support type,
-    # status, year). No session or user query for an anonymous visitor.
-    with django_assert_num_queries(13):
+    # 13 for the facets: country, region, target and support type each counted by id then their
+    # terms read (thematic areas are counted, no term is read: none has one), groups counted then
+    # named, status and year. No session or user query for an anonymous visitor.
+    with django_assert_num_queries(17):
         response = client.get(REGISTRY)
     assert response.status_code == 200
     return response
@@ -257,6 +258,31 @@ def test_registry_page_query_count_does_not_grow(
     response = _registry_queries(client, django_assert_num_queries)
 
     assert len(references(response)) == min(number_of_requests, 20)
+
+
+def test_facet_counts_are_shared_until_a_request_changes(
+    client, focal_point_a, country_a, django_assert_num_queries
+):
+    """Signed-in visitors get no cached page, but the facet counts of the same filters, the same
+    for everyone, come from the cache until a request is saved."""
+    registry_need(country_a, targets=["GBF-T1"])
+    client.force_login(focal_point_a)
+    client.get(REGISTRY, {"target": "GBF-T1"})  # counts the facets, then keeps them
+
+    # Session, user, the target asked for, count, unread messages, page and its two prefetches:
+    # no facet query.
+    with django_assert_num_queries(8):
+        response = client.get(REGISTRY, {"target": "GBF-T1"})
+    assert {value["code"]: value["count"] for value in _group(response, "country")} == {"KE": 1}
+
+    registry_need(country_a, targets=["GBF-T1"])
+    response = client.get(REGISTRY, {"target": "GBF-T1"})
+    assert {value["code"]: value["count"] for value in _group(response, "country")} == {"KE": 2}
+
+
+def _group(response, name: str) -> list[dict]:
+    [group] = [group for group in response.context["facet_groups"] if group["name"] == name]
+    return group["values"]
 
 
 # --- Facets ---------------------------------------------------------------------------------------

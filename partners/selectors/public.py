@@ -152,7 +152,18 @@ def organisations_for_list() -> QuerySet[Organisation]:
 
 
 def offers_for_list() -> QuerySet[Offer]:
-    """Public offers, newest first, with provider and vocabularies loaded."""
+    """Public offers, newest first, with what the list shows of each loaded (provider and its
+    country, support types, targets, languages): three prefetches a page instead of eight."""
+    return (
+        Offer.objects.public()
+        .select_related("provider__country")
+        .prefetch_related("support_types", "targets", "languages")
+        .order_by(F("published_at").desc(nulls_last=True), "-pk")
+    )
+
+
+def offers_for_export() -> QuerySet[Offer]:
+    """Public offers, newest first, with every vocabulary their exported records carry."""
     return offers_for_page().public().order_by(F("published_at").desc(nulls_last=True), "-pk")
 
 
