@@ -15,7 +15,7 @@ from pathlib import Path
 from django.utils.translation import get_language, get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.engine import concept_label
+from matchmaking.engine.text import concept_label
 
 DATA = Path(__file__).resolve().parent.parent / "chm_portal" / "vocabularies" / "data"
 VOCABULARY_REASONS = ("support_types", "thematic_areas", "capacity_levels")

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfTransformer
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +96,10 @@ class RaggedTfidf:
         self.features = features
         self.max_df = max_df
         self.vocabulary_: dict[str, int] = {}
+        # Imported here: scikit-learn (~70 MB) is loaded by the processes that build indexes only,
+        # not by every web worker that imports the engine's text helpers.
+        from sklearn.feature_extraction.text import TfidfTransformer
+
         self._tfidf = TfidfTransformer(sublinear_tf=True)
 
     def _counts(self, documents: Ragged, feature_ids: dict[str, int], grow: bool) -> sp.csr_matrix:

@@ -18,7 +18,9 @@ from django.db.models import Count, Max, Model, Q, QuerySet
 from django.utils import timezone
 
 from elearning.models import Course
-from matchmaking.engine import Geography, NeedRecord, OfferIndex, OfferRecord
+from matchmaking import engine
+from matchmaking.engine.geography import Geography
+from matchmaking.engine.records import NeedRecord, OfferRecord
 from needs.models import Need, NeedEvent
 from partners.models import Offer, Opportunity, RecordStatus, Resource
 
@@ -254,7 +256,7 @@ def _fingerprint(queryset: QuerySet) -> tuple:
     return (summary["count"], summary["changed"], summary["last"])
 
 
-def offer_index(*, as_of: datetime.date | None = None) -> OfferIndex:
+def offer_index(*, as_of: datetime.date | None = None) -> engine.OfferIndex:
     """The index of every suggestable offer (at ``as_of``, by default today), rebuilt only when
     offers or their places changed.
 
@@ -272,7 +274,7 @@ def offer_index(*, as_of: datetime.date | None = None) -> OfferIndex:
         cached = _cached.get(key)
         if cached is not None and cached.fingerprint == fingerprint:
             return cached.index
-        index = OfferIndex.build(offer_records(offers), geography=geography())
+        index = engine.OfferIndex.build(offer_records(offers), geography=geography())
         _cached[key] = _CachedIndex(fingerprint, index)
         return index
 
@@ -293,7 +295,7 @@ def open_need_records() -> list[NeedRecord]:
         return records
 
 
-def related_index(kind: str) -> OfferIndex:
+def related_index(kind: str) -> engine.OfferIndex:
     """The index of public resources, open opportunities or courses open for enrolment
     (``RelatedSuggestion.Kind``)."""
     model = RELATED_MODELS[kind]
@@ -316,7 +318,7 @@ def related_index(kind: str) -> OfferIndex:
             )
             for row in queryset.order_by("pk").values("pk", "language", *columns)
         ]
-        index = OfferIndex.build(records, geography=geography())
+        index = engine.OfferIndex.build(records, geography=geography())
         _cached[kind] = _CachedIndex(fingerprint, index)
         return index
 

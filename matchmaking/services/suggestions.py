@@ -20,8 +20,9 @@ from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
 from chm_portal.core.background import enqueue_after_commit
-from matchmaking.engine import ALGORITHM_VERSION, NeedRecord, OfferIndex
-from matchmaking.engine import Suggestion as Ranked
+from matchmaking import engine
+from matchmaking.engine.records import NeedRecord
+from matchmaking.engine.records import Suggestion as Ranked
 from needs.models import Need
 
 from ..models import RelatedSuggestion, Suggestion, SuggestionRefresh
@@ -120,7 +121,7 @@ def _stored_rows(need_id: int, ranked: Sequence[Ranked], computed_at) -> list[Su
             rank=rank,
             score=item.score,
             reasons=[[reason.code, reason.value] for reason in item.reasons],
-            algorithm_version=ALGORITHM_VERSION,
+            algorithm_version=engine.ALGORITHM_VERSION,
             computed_at=computed_at,
         )
         for rank, item in enumerate(_worth_showing(ranked), start=1)
@@ -178,7 +179,7 @@ def _related_rows(
                     rank=rank,
                     score=item.score,
                     reasons=[[reason.code, reason.value] for reason in item.reasons],
-                    algorithm_version=ALGORITHM_VERSION,
+                    algorithm_version=engine.ALGORITHM_VERSION,
                     computed_at=computed_at,
                 )
                 for rank, item in enumerate(_worth_showing(ranked), start=1)
@@ -191,7 +192,7 @@ def needs_affected_by_offer(*, offer_id: int, as_of: datetime.date | None = None
     those for which it now scores at least as high as their last stored suggestion."""
     as_of = as_of or selectors.today()
     affected = set(Suggestion.objects.filter(offer_id=offer_id).values_list("need_id", flat=True))
-    index: OfferIndex = selectors.offer_index()
+    index: engine.OfferIndex = selectors.offer_index()
     if offer_id not in index.offer_ids:
         return affected
     scores = index.score_offer(offer_id, selectors.open_need_records(), as_of=as_of)
