@@ -29,4 +29,5 @@ RUN TESTING=true python manage.py compilemessages --ignore=.venv -v 0 \
 
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "chm_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Settings in gunicorn.conf.py (workers, timeout long enough for full exports).
+CMD ["gunicorn", "chm_portal.wsgi"]

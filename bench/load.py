@@ -237,6 +237,8 @@ class Server:
         command = [
             GUNICORN,
             "chm_portal.wsgi:application",
+            "--config",
+            str(ROOT / "bench" / "gunicorn.conf.py"),
             "--worker-class",
             "sync",
             "--workers",

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import datetime
-import gc
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -49,17 +48,25 @@ class _Echo:
 def iterate_rows(rows: Iterable[Any], *, chunk_size: int = CHUNK_SIZE) -> Iterator[Any]:
     """The rows one by one; a QuerySet is read ``chunk_size`` rows at a time (prefetch kept).
 
-    Rows with prefetched relations hold reference cycles (row -> prefetched queryset -> row),
-    which only a full garbage collection frees: one runs after each chunk, so that a long export
-    keeps one chunk in memory rather than as many as the collector lets pile up.
+    Rows with prefetched relations hold reference cycles (row -> prefetched queryset -> related
+    row -> row), which only the garbage collector would free, as late as it likes: each row's
+    prefetched relations are dropped once it is written, so that a long export keeps one chunk in
+    memory (a full collection per chunk did the same at a fifth of the export's time).
     """
     if not isinstance(rows, QuerySet):
         yield from rows
         return
-    for number, row in enumerate(rows.iterator(chunk_size=chunk_size), start=1):
+    for row in rows.iterator(chunk_size=chunk_size):
         yield row
-        if number % chunk_size == 0:
-            gc.collect()
+        _forget_prefetched(row)
+
+
+def _forget_prefetched(row: Any) -> None:
+    """Drop what was prefetched for ``row`` and, recursively, for the rows it holds."""
+    cache = row.__dict__.pop("_prefetched_objects_cache", None)
+    for related in (cache or {}).values():
+        for item in related._result_cache or ():
+            _forget_prefetched(item)
 
 
 def neutralise_formula(text: str) -> str:

@@ -2,8 +2,10 @@
 
 import csv
 import datetime
+import gc
 import io
 import json
+import weakref
 from decimal import Decimal
 
 import pytest
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chm_portal.core.exports import (
     csv_cell,
+    iterate_rows,
     json_ld_script,
     neutralise_formula,
     stream_csv,
@@ -116,6 +119,27 @@ def test_querysets_are_read_in_chunks_with_their_prefetches(django_assert_num_qu
     africa = next(row for row in rows if row["region"] == "002")
     assert "KE" in africa["countries"].split(";")
     assert len(rows) == 5
+
+
+@pytest.mark.django_db
+def test_rows_written_are_freed_without_the_garbage_collector():
+    """Each row's prefetched relations are dropped once it is written: the reference cycle
+    (region -> its countries -> region) is broken, so the row goes as soon as the export moves
+    on, even with the collector off."""
+    regions = Region.objects.filter(level=Region.Level.REGION).prefetch_related(
+        "countries_in_region"
+    )
+    alive = []
+    gc.disable()
+    try:
+        for region in iterate_rows(regions, chunk_size=2):
+            assert region.countries_in_region.all()  # prefetched: no query
+            alive.append(weakref.ref(region))
+        del region
+    finally:
+        gc.enable()
+    assert len(alive) == 5
+    assert [ref for ref in alive if ref() is not None] == []
 
 
 def test_json_ld_script_escapes_html():
