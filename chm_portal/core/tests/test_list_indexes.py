@@ -17,4 +17,3 @@ def test_a_public_list_index_has_the_public_statuses(model, name, statuses):
     condition = dict(index.condition.children)
     assert set(condition.pop("status__in")) == statuses
     assert condition == {"visibility": Need.Visibility.PUBLIC}
-
