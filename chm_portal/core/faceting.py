@@ -108,6 +108,10 @@ def having_any(queryset: QuerySet, field_name: str, terms: Iterable) -> QuerySet
     field = _forward_many_to_many(queryset.model, field_name)
     if field is None:
         raise ValueError(f"{field_name} is not a many-to-many field of {queryset.model}.")
+    return _through_join_table(queryset, field, terms)
+
+
+def _through_join_table(queryset: QuerySet, field, terms: Iterable) -> QuerySet:
     through = field.remote_field.through._default_manager
     rows = through.filter(**{f"{field.m2m_reverse_field_name()}__in": terms})
     return queryset.filter(pk__in=rows.values(field.m2m_field_name()))
@@ -124,8 +128,9 @@ class CodesFilter(django_filters.ModelMultipleChoiceFilter):
     def filter(self, qs: QuerySet, value) -> QuerySet:
         if not value:
             return qs
-        if _forward_many_to_many(qs.model, self.field_name) is not None:
-            return having_any(qs, self.field_name, value)
+        field = _forward_many_to_many(qs.model, self.field_name)
+        if field is not None:
+            return _through_join_table(qs, field, value)
         return having(
             qs,
             Q(**{f"{self.field_name}__in": value}),
