@@ -350,7 +350,9 @@ def _postgresql_search(
 def _fallback_search(queryset: QuerySet, query: str, *, fields: Mapping[str, str]) -> QuerySet:
     wanted, excluded = query_words(query)
     if not wanted and not excluded:
-        return queryset.none()
+        # Nothing searchable (only punctuation or control characters): no row, still ranked so
+        # that the caller may order by the rank.
+        return queryset.none().annotate(**{RANK_ANNOTATION: Value(0.0, output_field=FloatField())})
 
     def in_any_field(word: str) -> Q:
         condition = Q()

@@ -160,6 +160,20 @@ def test_on_sqlite_the_vectors_stay_empty_and_the_fallback_searches(organisation
     assert [record.title for record in found] == ["Mangrove restoration training"]
 
 
+@pytest.mark.django_db
+def test_a_query_with_nothing_to_search_finds_nothing_and_can_still_be_ordered(organisation_x):
+    partner_services.record_create(
+        model=Offer,
+        organisation=organisation_x,
+        by=None,
+        data={"title_en": "Mangrove restoration training", "description_en": "Field course."},
+        publish=True,
+    )
+    # Control characters only: no word to look for (schemathesis sends such queries).
+    found = apply_full_text_search(Offer.objects.all(), "\x18\x19", language="en")
+    assert list(found.order_by("-search_rank", "pk")) == []
+
+
 # --- PostgreSQL: the trigger --------------------------------------------------------------------
 @postgresql_only
 @pytest.mark.django_db
