@@ -460,6 +460,11 @@ FACET_CACHE_SECONDS = min(env.int("FACET_CACHE_SECONDS", default=60), 60)
 MATCHING_REFRESH_DEBOUNCE_SECONDS = env.int(
     "MATCHING_REFRESH_DEBOUNCE_SECONDS", default=0 if CELERY_TASK_ALWAYS_EAGER else 30
 )
+# The IATI organisation identifier of the publisher (the CBD Secretariat's, in production): the
+# reporting organisation of the IATI activity XML and the prefix of every activity's identifier
+# (chm_portal/core/iati.py). The default is a placeholder for development; never change it once
+# published, since IATI identifiers must stay stable.
+IATI_ORGANISATION_IDENTIFIER = env.str("IATI_ORGANISATION_IDENTIFIER", default="XX-CHM-PORTAL")
 # Database connections that compute the indicators side by side in a recompute (each indicator
 # is a few aggregate queries: the database does the work). 1 computes them one after another.
 MONITORING_RECOMPUTE_WORKERS = env.int("MONITORING_RECOMPUTE_WORKERS", default=3)

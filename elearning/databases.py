@@ -29,11 +29,17 @@ from chm_portal.core.faceting import (
     TermFacet,
 )
 from chm_portal.vocabularies.models import GBFTarget, Language, ThematicArea
-from partners.databases import GBF_TARGETS_SET, SCHEMA_CONTEXT, absolute, organisation_url
+from partners.databases import (
+    GBF_TARGETS_SET,
+    SCHEMA_CONTEXT,
+    absolute,
+    organisation_url,
+    target_terms,
+)
 from partners.models import Organisation
 
 from .filtersets import CourseFilterSet, open_for_enrolment_q
-from .models import Course, CourseFormat, CourseLevel
+from .models import Community, Course, CourseFormat, CourseLevel
 from .selectors import catalogue as selectors
 
 
@@ -178,6 +184,30 @@ def course_json_ld(request: HttpRequest, course: Course) -> dict[str, Any]:
         data["datePublished"] = course.published_at.isoformat()
     if course.certificate_offered:
         data["educationalCredentialAwarded"] = gettext("Certificate of completion")
+    return data
+
+
+def community_json_ld(request: HttpRequest, community: Community) -> dict[str, Any]:
+    """A community of practice as a schema.org ``Organization`` of practitioners: what it is
+    about and how many members it has; never who they are (its members are people)."""
+    data: dict[str, Any] = {
+        "@context": SCHEMA_CONTEXT,
+        "@type": "Organization",
+        "additionalType": "https://en.wikipedia.org/wiki/Community_of_practice",
+        "identifier": community.slug,
+        "name": community.name,
+        "description": community.description,
+        "url": absolute(request, community.get_absolute_url()),
+        "knowsAbout": target_terms(community.targets.all()),
+        "foundingDate": timezone.localdate(community.created_at).isoformat(),
+        "interactionStatistic": {
+            "@type": "InteractionCounter",
+            "interactionType": "https://schema.org/JoinAction",
+            "userInteractionCount": community.member_count,
+        },
+    }
+    if community.thematic_area_id:
+        data["keywords"] = [community.thematic_area.name]
     return data
 
 

@@ -22,8 +22,12 @@ from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from pygal.etree import etree as pygal_etree
 from pygal.style import Style
 
+# pygal draws with lxml when it is installed (the IATI exports need it); the xml filters below edit
+# the standard library's ElementTree, so pygal is told to use that one.
+pygal_etree.to_etree()
 # Rendered charts are kept a day; a new recompute changes the data and so the key.
 CACHE_SECONDS = 24 * 60 * 60
 CACHE_PREFIX = "monitoring:chart:v1:"

@@ -98,9 +98,8 @@ def _common_facets(*, language: bool = True) -> list:
     return facets
 
 
-def _about_targets(record) -> list[dict[str, Any]]:
-    if not hasattr(record, "targets"):
-        return []
+def target_terms(targets) -> list[dict[str, Any]]:
+    """GBF targets as schema.org ``DefinedTerm`` values (for ``about``)."""
     return [
         {
             "@type": "DefinedTerm",
@@ -108,8 +107,14 @@ def _about_targets(record) -> list[dict[str, Any]]:
             "name": target.title,
             "inDefinedTermSet": GBF_TARGETS_SET,
         }
-        for target in record.targets.all()
+        for target in targets
     ]
+
+
+def _about_targets(record) -> list[dict[str, Any]]:
+    if not hasattr(record, "targets"):
+        return []
+    return target_terms(record.targets.all())
 
 
 def organisation_json_ld(request: HttpRequest, organisation: Organisation) -> dict[str, Any]:
@@ -605,6 +610,7 @@ INITIATIVES = register(
         detail_url=record_url,
         record_keys=RECORD_KEYS[initiative_record],
         record=initiative_record,
+        more_exports=[(_("Download as IATI XML"), "partners:initiatives_export_iati")],
         item_template="partners/initiatives/_item.html",
     )
 )

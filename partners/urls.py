@@ -24,6 +24,17 @@ urlpatterns = [
     ),
     path("offers/<int:pk>/", public.OfferDetailView.as_view(), name="offer_detail"),
     path("initiatives/<int:pk>/", public.InitiativeDetailView.as_view(), name="initiative_detail"),
+    # IATI activity XML: one public initiative, and the filtered list.
+    path(
+        "initiatives/<int:pk>/iati.xml",
+        public.InitiativeIatiView.as_view(),
+        name="initiative_iati",
+    ),
+    path(
+        "initiatives/iati.xml",
+        public.InitiativeIatiExportView.as_view(),
+        name="initiatives_export_iati",
+    ),
     path("resources/<int:pk>/", public.ResourceDetailView.as_view(), name="resource_detail"),
     path(
         "opportunities/<int:pk>/",

@@ -55,6 +55,8 @@ class Database:
     export_queryset: Callable[[], QuerySet] | None = None
     # CSV columns, when they are not one per record key.
     csv_columns: Callable[[HttpRequest], Sequence[Column]] | None = None
+    # Other downloads of the filtered list, linked beside CSV and JSON: (label, URL name).
+    more_exports: Sequence[tuple[Any, str]] = ()
     # URL names of "list", "export_csv", "export_json" and "feed" (default: "<key>_<view>").
     url_names: Mapping[str, str] | None = None
     # The date that makes a record "new" (feeds, digests); ordering of feeds, newest first.
@@ -164,6 +166,10 @@ class DatabaseListView(TemplateView):
             "csv_url": with_query(reverse(database.url_name("export_csv")), query_string),
             "json_url": with_query(reverse(database.url_name("export_json")), query_string),
             "feed_url": with_query(reverse(database.url_name("feed")), query_string),
+            "more_exports": [
+                (label, with_query(reverse(name), query_string))
+                for label, name in database.more_exports
+            ],
         }
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -28,8 +28,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
+from chm_portal.core.exports import json_ld_script
 from chm_portal.core.forms import add_service_errors
 
+from ..databases import community_json_ld
 from ..forms.communities import (
     FlagForm,
     NotificationsForm,
@@ -174,6 +176,7 @@ class CommunityDetailView(TemplateView):
         moderator = may_moderate(user, community)
         context: dict[str, Any] = {
             "community": community,
+            "json_ld": json_ld_script(community_json_ld(request, community)),
             "moderators": selectors.community_moderators(community),
             "may_moderate": moderator,
         }

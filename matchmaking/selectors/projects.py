@@ -162,6 +162,20 @@ def project_list_of_sides(*, user: User, today: datetime.date | None = None) -> 
     )
 
 
+def projects_for_iati(today: datetime.date | None = None) -> QuerySet[Project]:
+    """The public projects (see :func:`public_project_q`) with what their IATI activity reads
+    (``matchmaking/iati.py``): the request's country and targets, the provider and its type;
+    annotated with the reporting flag, which the list's filter reads; oldest first."""
+    return with_report_flag(
+        Project.objects.filter(public_project_q())
+        .select_related("match__need__country", "match__offer__provider__organisation_type")
+        .prefetch_related(
+            Prefetch("match__need__targets", queryset=GBFTarget.objects.order_by("number"))
+        ),
+        today,
+    ).order_by("pk")
+
+
 def project_for_page() -> QuerySet[Project]:
     """One project with what its page shows of its request, offer and story."""
     return with_report_flag(

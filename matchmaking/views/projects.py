@@ -18,14 +18,17 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
 from chm_portal.accounts.predicates import is_helpdesk_or_site_admin
+from chm_portal.core import iati
+from chm_portal.core.exports import json_ld_script
 from chm_portal.core.forms import add_service_errors
 from chm_portal.vocabularies.models import Country, GBFTarget, Region
 
@@ -37,8 +40,10 @@ from ..forms.projects import (
     ProjectStatusForm,
     StoryForm,
 )
+from ..iati import project_activity
+from ..json_ld import project_json_ld
 from ..models import Match, Project, SuccessStory
-from ..rules_projects import sides_of
+from ..rules_projects import is_public_project, sides_of
 from ..selectors import projects as selectors
 from ..selectors.projects import ReportFlag
 from ..services import projects as services
@@ -162,11 +167,15 @@ class ProjectDetailView(TemplateView):
         project = project_for(user, kwargs["pk"])
         private = user.has_perm("matchmaking.view_project_private", project)
         story = story_of(project)
+        public = is_public_project.test(user, project)
         context.update(
             project=project,
             match=project.match,
             need=project.match.need,
             offer=project.match.offer,
+            is_public=public,
+            # schema.org for the pages of public projects only, with their public part.
+            json_ld=json_ld_script(project_json_ld(self.request, project)) if public else "",
             show_private=private,
             need_visible=user.has_perm("needs.view_need", project.match.need),
             offer_visible=user.has_perm("partners.view_offer", project.match.offer),
@@ -234,6 +243,43 @@ class AgreementDownloadView(LoginRequiredMixin, View):
         )
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+# --- IATI activity XML ----------------------------------------------------------------------------
+class ProjectIatiView(View):
+    """``/matchmaking/projects/<pk>/iati.xml``: the public part of a public project as an IATI
+    2.03 activity; 404 for any other project, whoever asks (the export is public data only)."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        project = get_object_or_404(selectors.projects_for_iati(), pk=pk)
+        return iati.iati_response(
+            project_activity(project, request.build_absolute_uri),
+            filename=f"{project.reference}-iati.xml",
+        )
+
+
+class ProjectIatiExportView(View):
+    """``/matchmaking/projects/iati.xml``: the public projects, filtered like the list, as one
+    streamed IATI document (404 when none matches: the schema wants at least one activity)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        filterset = ProjectFilterSet(
+            request.GET, queryset=selectors.projects_for_iati(), request=request
+        )
+        if not filterset.is_valid():
+            return JsonResponse({"errors": filterset.errors}, status=400)
+        rows = filterset.qs
+        if not rows.exists():
+            return HttpResponse(
+                gettext("No public pilot project matches these filters."),
+                status=404,
+                content_type="text/plain; charset=utf-8",
+            )
+        return iati.stream_iati(
+            rows,
+            lambda project: project_activity(project, request.build_absolute_uri),
+            f"pilot-projects-{timezone.localdate().isoformat()}-iati.xml",
+        )
 
 
 # --- Forms ----------------------------------------------------------------------------------------
@@ -587,7 +633,9 @@ class StoryPublishView(LoginRequiredMixin, View):
 urlpatterns = [
     path("projects/", ProjectListView.as_view(), name="project_list"),
     path("my-projects/", MyProjectsView.as_view(), name="my_projects"),
+    path("projects/iati.xml", ProjectIatiExportView.as_view(), name="project_export_iati"),
     path("projects/<int:pk>/", ProjectDetailView.as_view(), name="project_detail"),
+    path("projects/<int:pk>/iati.xml", ProjectIatiView.as_view(), name="project_iati"),
     path("projects/<int:pk>/edit/", ProjectEditView.as_view(), name="project_edit"),
     path("projects/<int:pk>/status/", ProjectStatusView.as_view(), name="project_status"),
     path("projects/<int:pk>/report/", ProgressReportView.as_view(), name="project_report"),

@@ -17,7 +17,11 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from chm_portal.core.exports import json_ld_script
+
+from ..json_ld import story_json_ld, workshop_json_ld
 from ..models import Match, Project, SuccessStory
+from ..rules_projects import is_public_project
 from ..selectors import projects as selectors
 
 STORIES_PER_PAGE = 12
@@ -97,8 +101,12 @@ class StoryDetailView(TemplateView):
         story = get_object_or_404(selectors.story_for_page(), pk=kwargs["pk"])
         if not self.request.user.has_perm("matchmaking.view_successstory", story):
             raise Http404(_("No such success story."))
+        public = story.status == SuccessStory.Status.PUBLISHED and is_public_project.test(
+            self.request.user, story
+        )
         context.update(
             story=story,
+            json_ld=json_ld_script(story_json_ld(self.request, story)) if public else "",
             project=story.project,
             project_visible=self.request.user.has_perm("matchmaking.view_project", story.project),
         )
@@ -119,6 +127,9 @@ class WorkshopDetailView(TemplateView):
             raise Http404(_("No such matchmaking workshop."))
         context.update(
             workshop=workshop,
+            json_ld=json_ld_script(workshop_json_ld(self.request, workshop))
+            if workshop.event.is_public
+            else "",
             event=workshop.event,
             needs=selectors.workshop_needs(workshop, user=user),
             offers=selectors.workshop_offers(workshop, user=user),

@@ -20,10 +20,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from chm_portal.core.exports import json_ld_script
 from chm_portal.core.forms import add_service_errors
 from chm_portal.vocabularies.models import COUNTRY_GROUP_FLAGS, Country, CountryGroup, Region
 
 from ..forms import CountryFilterSet, CountryProfileForm
+from ..json_ld import country_profile_json_ld
 from ..models import MATURITY_SUPPORT_ACTIONS, CountryProfile, MaturityLevel
 from ..selectors import countries as selectors
 from ..services import update_country_profile
@@ -106,6 +108,7 @@ class CountryProfileView(TemplateView):
                 for code in country.group_codes
             ],
             profile=data.profile,
+            json_ld=json_ld_script(country_profile_json_ld(self.request, country, data.profile)),
             levels=maturity_levels(),
             can_edit=user.is_authenticated
             and user.has_perm("monitoring.edit_country_profile", country),

@@ -11,8 +11,11 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from chm_portal.core.exports import json_ld_script
+
 from ..forms import ACTIVITY_CHOICES, EvaluationFilterSet
 from ..indicators import ACTIVITIES
+from ..json_ld import evaluation_json_ld
 from ..models import Evaluation
 from ..selectors import evaluations as selectors
 
@@ -65,6 +68,7 @@ class EvaluationDetailView(TemplateView):
             raise Http404(_("No published evaluation has this number."))
         context.update(
             evaluation=evaluation,
+            json_ld=json_ld_script(evaluation_json_ld(self.request, evaluation)),
             activity_name=ACTIVITIES.get(evaluation.activity) if evaluation.activity else None,
         )
         return context

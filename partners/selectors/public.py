@@ -1,6 +1,6 @@
 """Reads: functions returning QuerySets with their related rows loaded."""
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from chm_portal.accounts.predicates import is_content_reviewer, is_helpdesk_or_site_admin
 
@@ -187,6 +187,24 @@ def events_for_list() -> QuerySet[Event]:
 
 def agreements_for_list() -> QuerySet[PartnershipAgreement]:
     return agreements_for_page().public().order_by("-signed_on", "-pk")
+
+
+def initiatives_for_iati() -> QuerySet[Initiative]:
+    """Public initiatives with what their IATI activity reads (``partners/iati.py``): the types
+    of their organisations too; in a stable order, oldest first."""
+    return (
+        Initiative.objects.public()
+        .select_related("organisation__organisation_type")
+        .prefetch_related(
+            Prefetch(
+                "partner_organisations",
+                queryset=Organisation.objects.select_related("organisation_type"),
+            ),
+            "countries",
+            "targets",
+        )
+        .order_by("pk")
+    )
 
 
 def public_records_of_organisation(organisation: Organisation) -> dict[str, list]:

@@ -11,14 +11,19 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from chm_portal.accounts.predicates import is_helpdesk_or_site_admin, is_organisation_member
+from chm_portal.core import iati
 from chm_portal.core.exports import json_ld_script
 
 from .. import databases, selectors
+from ..iati import initiative_activity
 
 
 class IndexView(TemplateView):
@@ -145,3 +150,40 @@ class AgreementDetailView(RecordDetailView):
     permission = "partners.view_partnershipagreement"
     json_ld = staticmethod(databases.agreement_json_ld)
     context_object_name = "agreement"
+
+
+# --- IATI activity XML --------------------------------------------------------------------------
+class InitiativeIatiView(View):
+    """``initiatives/<pk>/iati.xml``: a public initiative as an IATI 2.03 activity. Public data
+    only: 404 for an initiative that is not public, whoever asks."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        initiative = get_object_or_404(selectors.initiatives_for_iati(), pk=pk)
+        return iati.iati_response(
+            initiative_activity(initiative, request.build_absolute_uri),
+            filename=f"initiative-{pk}-iati.xml",
+        )
+
+
+class InitiativeIatiExportView(View):
+    """``initiatives/iati.xml``: the public initiatives, filtered like their list, as one streamed
+    IATI document (404 when none matches: the schema wants at least one activity)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        filterset = databases.INITIATIVES.filterset(
+            request.GET, request, queryset=selectors.initiatives_for_iati()
+        )
+        if not filterset.is_valid():
+            return JsonResponse({"errors": filterset.errors}, status=400)
+        rows = filterset.qs
+        if not rows.exists():
+            return HttpResponse(
+                _("No public initiative matches these filters."),
+                status=404,
+                content_type="text/plain; charset=utf-8",
+            )
+        return iati.stream_iati(
+            rows,
+            lambda initiative: initiative_activity(initiative, request.build_absolute_uri),
+            f"initiatives-{timezone.localdate().isoformat()}-iati.xml",
+        )

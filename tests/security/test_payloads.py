@@ -49,6 +49,7 @@ from chm_portal.accounts.models import User
 from chm_portal.accounts.roles import Role
 from chm_portal.alerts.models import InboxMessage, SavedSearch
 from chm_portal.core.databases import registered
+from matchmaking.selectors.projects import projects_for_iati
 from needs.models import Need, NeedAttachment, NeedNote
 from partners.models import HarvestRun, HarvestSource, Organisation
 from tests.factories import (
@@ -235,6 +236,9 @@ def check_response(url: str, response) -> str:
         assert_served_as_data(url, response)
         if content_type == "application/json" and body:
             json.loads(body)
+    elif content_type == "application/xml":
+        # IATI activity XML: well formed, so no text of a record became markup.
+        ElementTree.fromstring(body.encode())
     elif content_type == "text/calendar":
         # iCalendar text is plain text (RFC 5545); no HTML description is offered to clients.
         assert response.get("X-Content-Type-Options") == "nosniff", url
@@ -358,6 +362,7 @@ PAGES: dict[str, Callable[[], PageArgs]] = {
     "partners:organisation_detail": lambda: (None, _pk("partners.organisation", status="approved")),
     "partners:offer_detail": lambda: (None, _published("partners.offer")),
     "partners:initiative_detail": lambda: (None, _published("partners.initiative")),
+    "partners:initiative_iati": lambda: (None, _published("partners.initiative")),
     "partners:resource_detail": lambda: (None, _published("partners.resource")),
     "partners:opportunity_detail": lambda: (None, _published("partners.opportunity")),
     "partners:event_detail": lambda: (None, _published("partners.event")),
@@ -392,6 +397,10 @@ PAGES: dict[str, Callable[[], PageArgs]] = {
     ),
     "matchmaking:match_detail": lambda: ("admin", _pk("matchmaking.match")),
     "matchmaking:project_detail": lambda: ("admin", _pk("matchmaking.project")),
+    "matchmaking:project_iati": lambda: (
+        None,
+        {"pk": projects_for_iati().first().pk},
+    ),
     "matchmaking:project_edit": lambda: ("admin", _pk("matchmaking.project")),
     "matchmaking:project_report": lambda: (
         "admin",

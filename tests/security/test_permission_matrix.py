@@ -383,6 +383,7 @@ record_delete            POST   offer          login 404 404   302    404    404
 offer_detail             GET    offer          200   200 200   200    200    200  200 200  200
 offer_detail             GET    offer_draft    404   404 404   200    200    404  404 200  200
 initiative_detail        GET    initiative     200   200 200   200    200    200  200 200  200
+initiative_iati          GET    initiative     200   200 200   200    200    200  200 200  200
 resource_detail          GET    resource       200   200 200   200    200    200  200 200  200
 resource_detail          GET    resource_draft 404   404 404   200    200    404  200 200  200
 resource_download        GET    resource       302   302 302   302    302    302  302 302  302
@@ -416,6 +417,7 @@ match_confirm         POST   match_accepted login 404 302   404     404   403   
 project_launch        GET    match_agreed   login 404 200   404     404   200    404  200  200
 project_launch        POST   match_agreed   login 404 200   404     404   200    404  200  200
 project_detail        GET    project        200   200 200   200     200   200    200  200  200
+project_iati          GET    project        200   200 200   200     200   200    200  200  200
 project_edit          GET    project        login 403 200   403     403   200    403  200  200
 project_edit          POST   project        login 403 200   403     403   200    403  200  200
 project_status        POST   project        login 403 302   403     403   302    403  302  302
