@@ -11,6 +11,7 @@ from drf_spectacular.views import (
 from chm_portal.accounts.api import urls as accounts_api
 from chm_portal.core.api.views import ApiRootView
 from chm_portal.vocabularies.api import urls as vocabularies_api
+from commitments.api import urls as commitments_api
 from elearning.api import urls as elearning_api
 from matchmaking.api import urls as matchmaking_api
 from monitoring.api import urls as monitoring_api
@@ -22,6 +23,7 @@ APP_APIS = (
     accounts_api,
     partners_api,
     needs_api,
+    commitments_api,
     matchmaking_api,
     elearning_api,
     monitoring_api,

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "chm_portal.quality",
     "partners",
     "needs",
+    "commitments",
     "matchmaking",
     "elearning",
     "monitoring",
@@ -283,6 +284,7 @@ SPECTACULAR_SETTINGS = {
     # Choice sets that share a field name with another one get names of their own.
     "ENUM_NAME_OVERRIDES": {
         "PostStatusEnum": "elearning.models.PostStatus",
+        "CommitmentStatusEnum": "commitments.models.ModerationStatus",
         "QuestionKindEnum": "elearning.models.Question.Kind",
     },
 }

@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("reference/", include("chm_portal.vocabularies.urls")),
     path("needs/", include("needs.urls")),
     path("partners/", include("partners.urls")),
+    path("action-agenda/", include("commitments.urls")),
     path("matchmaking/", include("matchmaking.urls")),
     path("learning/", include("elearning.urls")),
     path("certificates/", include("elearning.urls_certificates")),

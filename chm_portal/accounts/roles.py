@@ -135,6 +135,13 @@ STAFF_GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]] | str]
         ("elearning", "postflag"): ("view", "change"),
         ("quality", "qualityreview"): ("view",),
         ("quality", "reviewcheck"): ("view",),
+        # Commitments of the Action Agenda: moderation goes through commitments.services.
+        ("commitments", "commitment"): ("view", "change"),
+        ("commitments", "deliverable"): ("view", "add", "change", "delete"),
+        ("commitments", "progressreport"): ("view", "change"),
+        ("commitments", "progressvalue"): ("view",),
+        ("commitments", "newsitem"): ("view", "add", "change", "delete"),
+        ("commitments", "question"): ("view", "add", "change", "delete"),
         # Monitoring: the help desk records evaluations, keeps country profiles and asks for
         # recomputes of the indicators (monitoring/rules.py); stored values are read-only.
         ("monitoring", "recomputerun"): ("view", "add"),
@@ -174,6 +181,13 @@ STAFF_GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]] | str]
         ("elearning", "thread"): ("view", "change"),
         ("elearning", "post"): ("view", "change"),
         ("elearning", "postflag"): ("view", "change"),
+        # Reviewers moderate commitments too (commitments/rules.py).
+        ("commitments", "commitment"): ("view", "change"),
+        ("commitments", "deliverable"): ("view", "add", "change", "delete"),
+        ("commitments", "progressreport"): ("view", "change"),
+        ("commitments", "progressvalue"): ("view",),
+        ("commitments", "newsitem"): ("view", "add", "change", "delete"),
+        ("commitments", "question"): ("view", "add", "change", "delete"),
         ("quality", "qualitystandard"): ("view", "add", "change"),
         ("quality", "qualityreview"): ("view", "add", "change"),
         ("quality", "reviewcheck"): ("view", "add", "change"),

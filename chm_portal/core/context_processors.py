@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 PORTAL_AREAS = (
     ("needs", _("Needs")),
     ("partners", _("Partners' databases")),
+    ("commitments", _("Action Agenda")),
     ("matchmaking", _("Matchmaking")),
     ("elearning", _("E-learning")),
     ("monitoring", _("Dashboards")),

@@ -290,7 +290,10 @@ class RecordForm(ConflictCheckFormMixin, forms.ModelForm):
         return {"data": data, "relations": relations}
 
 
-def _record_meta(model, *groups: tuple[Promise, tuple[str, ...]]) -> type:
+def record_form_meta(model, *groups: tuple[Promise, tuple[str, ...]]) -> type:
+    """The ``Meta`` of a :class:`RecordForm` of ``model``: its content in every language, its
+    language and the fields of ``groups`` (also used by the commitments' forms)."""
+
     class Meta:
         pass
 
@@ -331,7 +334,7 @@ class OfferForm(RecordForm):
             ),
         ),
     )
-    Meta = _record_meta(Offer, *groups)
+    Meta = record_form_meta(Offer, *groups)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -352,7 +355,7 @@ class InitiativeForm(RecordForm):
             ("stage", "start_date", "end_date", "budget", "budget_currency", "website"),
         ),
     )
-    Meta = _record_meta(Initiative, *groups)
+    Meta = record_form_meta(Initiative, *groups)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -375,7 +378,7 @@ class ResourceForm(RecordForm):
         ),
         (_("Languages and subjects"), ("languages", *SUBJECTS)),
     )
-    Meta = _record_meta(Resource, *groups)
+    Meta = record_form_meta(Resource, *groups)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -402,7 +405,7 @@ class OpportunityForm(RecordForm):
         (_("Languages and subjects"), ("languages", *SUBJECTS)),
     )
     staff_fields = ("is_portal_programme",)
-    Meta = _record_meta(Opportunity, *groups)
+    Meta = record_form_meta(Opportunity, *groups)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -438,7 +441,7 @@ class EventForm(RecordForm):
         (_("Languages and subjects"), ("languages", *SUBJECTS)),
         (_("After the event"), ("participant_count",)),
     )
-    Meta = _record_meta(Event, *groups)
+    Meta = record_form_meta(Event, *groups)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -459,7 +462,7 @@ class EventForm(RecordForm):
 
 class PartnershipAgreementForm(RecordForm):
     groups = ((_("The agreement"), ("kind", "signed_on", "ends_on", "document")),)
-    Meta = _record_meta(PartnershipAgreement, *groups)
+    Meta = record_form_meta(PartnershipAgreement, *groups)
 
 
 # Slug of the record type (partners/selectors/manage.py) -> its form.

@@ -20,6 +20,7 @@ USER_APPS = (
     "quality",
     "needs",
     "partners",
+    "commitments",
     "matchmaking",
     "elearning",
     "monitoring",

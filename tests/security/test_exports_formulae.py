@@ -34,6 +34,7 @@ from import_export.admin import ExportMixin
 from chm_portal.core.databases import registered
 from chm_portal.core.exports import FORMULA_TRIGGERS, neutralise_formula
 from chm_portal.vocabularies.models import GBFTarget
+from commitments.tests.factories import PublishedCommitmentFactory
 from monitoring.indicators import get_indicator
 from monitoring.models import GapCell
 from monitoring.tests.factories import IndicatorValueFactory
@@ -102,6 +103,7 @@ RECORDS = {
     "agreements": lambda: [PartnershipAgreementFactory() for _ in FORMULAS],
     "needs": lambda: [MatchNeedFactory() for _ in FORMULAS],
     "courses": lambda: [CourseFactory() for _ in FORMULAS],
+    "commitments": lambda: [PublishedCommitmentFactory() for _ in FORMULAS],
 }
 
 

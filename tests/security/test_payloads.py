@@ -348,6 +348,11 @@ def _country_code() -> dict:
     return {"code": _first("monitoring.countryprofile").country.code}
 
 
+def _commitment_report_page() -> PageArgs:
+    commitment = _first("commitments.commitment", status="published")
+    return commitment.owner, {"pk": commitment.pk}
+
+
 # URL name -> (reader, keyword arguments), from the module's data: "admin" is the site
 # administrator (who may see every record), None an anonymous visitor, a User that person.
 PageArgs = tuple[User | str | None, dict]
@@ -464,6 +469,11 @@ PAGES: dict[str, Callable[[], PageArgs]] = {
     "monitoring:country": lambda: (None, _country_code()),
     "monitoring:country-edit": lambda: ("admin", _country_code()),
     "monitoring:evaluation": lambda: (None, _published("monitoring.evaluation")),
+    # Commitments (the Action Agenda)
+    "commitments:commitment_detail": lambda: (None, _published("commitments.commitment")),
+    "commitments:edit": lambda: ("admin", _pk("commitments.commitment", status="draft")),
+    "commitments:report": _commitment_report_page,
+    "commitments:news_detail": lambda: (None, _pk("commitments.newsitem", is_published=True)),
     "vocabularies:term_list": lambda: (None, {"slug": "thematic-areas"}),
 }
 # Pages that show no one's words (figures, reference terms, a confirmation): checked for
@@ -486,6 +496,7 @@ NOT_PAGES = {
     "matchmaking:project_agreement": "a file download (uploads: test_uploads.py)",
     "elearning:certificate_pdf": "a PDF",
     "partners:record_create": "an empty form",
+    "commitments:create": "an empty form",
     "elearning:authoring_quiz_add": "an empty form",
     "elearning:authoring_question_add": "an empty form",
 }

@@ -238,6 +238,30 @@ agreement-unpublish   POST   agreement      403  403 403   200    200    403  40
 """,
 )
 
+# Lea's commitments: one published, one draft, one waiting for the moderators. Anyone signed in
+# may commit; the owner changes, submits, withdraws and reports; moderators (Rui, Hana) publish,
+# return and correct.
+COMMITMENTS_API = table(
+    "commitments (API)",
+    """
+route                 method record               anon lea amani xavier yara rui hana root
+commitment-list       GET    -                    200  200 200   200    200  200 200  200
+commitment-list       POST   -                    403  201 201   201    201  201 201  201
+commitment-statistics GET    -                    200  200 200   200    200  200 200  200
+commitment-detail     GET    commitment           200  200 200   200    200  200 200  200
+commitment-detail     GET    commitment_draft     404  200 404   404    404  200 200  200
+commitment-detail     PUT    commitment           403  200 403   403    403  200 200  200
+commitment-detail     PUT    commitment_draft     403  200 404   404    404  200 200  200
+commitment-submit     POST   commitment_draft     403  200 404   404    404  403 403  403
+commitment-withdraw   POST   commitment           403  200 403   403    403  200 200  200
+commitment-publish    POST   commitment_submitted 403  403 404   404    404  200 200  200
+commitment-send-back  POST   commitment           403  403 403   403    403  200 200  200
+commitment-phase      POST   commitment           403  200 403   403    403  200 200  200
+commitment-reports    GET    commitment           200  200 200   200    200  200 200  200
+commitment-reports    POST   commitment           403  201 403   403    403  403 403  201
+""",
+)
+
 # Amani's published Kenyan request and organisation X's offer: a match proposed to X, one X
 # accepted, one agreed; the pilot project of another agreed match of theirs (planning) and its
 # published story. Naira wrote none of these.
@@ -399,6 +423,25 @@ event_ics                GET    event          200   200 200   200    200    200
 agreement_detail         GET    agreement      200   200 200   200    200    200  200 200  200
 """,
     "partners:",
+)
+
+COMMITMENTS_PAGES = table(
+    "commitments (pages)",
+    """
+route              method record           anon  lea amani xavier yara rui hana root
+commitment_detail  GET    commitment       200   200 200   200    200  200 200  200
+commitment_detail  GET    commitment_draft 404   200 404   404    404  200 200  200
+create             GET    actor            login 200 200   200    200  200 200  200
+create             POST   actor            login 400 400   400    400  400 400  400
+edit               GET    commitment       login 200 404   404    404  200 200  200
+edit               POST   commitment       login 400 404   404    404  400 400  400
+report             GET    commitment       login 200 404   404    404  404 404  200
+report             POST   commitment       login 400 404   404    404  404 404  400
+commitment_action  POST   commitment       login 302 404   404    404  302 302  302
+commitment_action  POST   commitment_draft login 302 404   404    404  404 404  404
+news_detail        GET    news             200   200 200   200    200  200 200  200
+""",
+    "commitments:",
 )
 
 # As in the API: Amani's published request, X's offers, the matches and the pilot project.
@@ -564,6 +607,7 @@ API_TABLES = (
     ACCOUNTS_API,
     NEEDS_API,
     PARTNERS_API,
+    COMMITMENTS_API,
     MATCHMAKING_API,
     ELEARNING_API,
     MONITORING_API,
@@ -571,6 +615,7 @@ API_TABLES = (
 PAGE_TABLES = (
     NEEDS_PAGES,
     PARTNERS_PAGES,
+    COMMITMENTS_PAGES,
     MATCHMAKING_PAGES,
     ELEARNING_PAGES,
     QUALITY_PAGES,
@@ -604,6 +649,29 @@ PAYLOADS: dict[tuple[str, str], Any] = {
         "role": "content_reviewer",
         "position": "Editor",
         "justification": "I check the portal's resources.",
+    },
+    ("commitment-list", "POST"): {
+        "actor_type": "individual",
+        "actor_name": "A person",
+        "country": "KE",
+        "title": "Plant a hedge",
+        "description": "Native shrubs along the lane.",
+        "targets": ["GBF-T2"],
+        "scope": "local",
+        "audience": "Neighbours",
+        "start_date": "2026-01-01",
+        "end_date": "2027-01-01",
+        "deliverables": [
+            {"description": "Hedge", "indicator": "Length", "unit": "m", "target": "100"}
+        ],
+    },
+    ("commitment-send-back", "POST"): {"note": "Add a baseline."},
+    ("commitment-phase", "POST"): {"phase": "development"},
+    ("commitment-reports", "POST"): lambda w: {
+        "period_end": "2025-06-30",
+        "phase": "implementation",
+        "summary": "Half planted.",
+        "values": [{"deliverable": w.commitment.deliverables.get().pk, "value": "5"}],
     },
     ("need-list", "POST"): {"country": "KE", "title": "Seagrass mapping along the coast"},
     ("need-detail", "PATCH"): _text(),
@@ -764,6 +832,8 @@ PAYLOADS: dict[tuple[str, str], Any] = {
     ("elearning:authoring_course_improvements", "POST"): {"improvements_made": "Shorter."},
     ("quality:improvements", "POST"): {"improvements_made": "Added the sources."},
 }
+# A commitment is sent whole to change it, as to make it.
+PAYLOADS[("commitment-detail", "PUT")] = PAYLOADS[("commitment-list", "POST")]
 
 
 # --- The routes ----------------------------------------------------------------------------------

@@ -38,6 +38,12 @@ from chm_portal.accounts.models import RoleRequest
 from chm_portal.alerts.models import Follow, InboxMessage, SavedSearch
 from chm_portal.quality.models import QualityReview
 from chm_portal.vocabularies.models import GBFTarget
+from commitments.models import ModerationStatus
+from commitments.tests.factories import (
+    CommitmentFactory,
+    NewsItemFactory,
+    PublishedCommitmentFactory,
+)
 from elearning.models import (
     Alumnus,
     Certificate,
@@ -120,6 +126,42 @@ class World:
             listing = resolve(reverse(route_name.removesuffix("-detail") + "-list")).func
             return {"code": listing.cls().get_queryset().first().code}
         return getattr(self, f"url_{name}")
+
+    # --- Commitments ---------------------------------------------------------------------------
+    @cached_property
+    def commitment(self):
+        """Lea's published commitment (she is an individual committing)."""
+        return PublishedCommitmentFactory(owner=self.p["lea"], title="Lea's pollinator garden")
+
+    @cached_property
+    def commitment_draft(self):
+        return CommitmentFactory(owner=self.p["lea"], title="Lea's draft commitment")
+
+    @cached_property
+    def commitment_submitted(self):
+        return CommitmentFactory(
+            owner=self.p["lea"], status=ModerationStatus.SUBMITTED, title="Lea's waiting one"
+        )
+
+    @property
+    def url_commitment(self) -> dict:
+        return {"pk": self.commitment.pk, "action": "withdraw"}
+
+    @property
+    def url_commitment_draft(self) -> dict:
+        return {"pk": self.commitment_draft.pk, "action": "submit"}
+
+    @property
+    def url_commitment_submitted(self) -> dict:
+        return {"pk": self.commitment_submitted.pk}
+
+    @property
+    def url_actor(self) -> dict:
+        return {"actor_type": "individual"}
+
+    @property
+    def url_news(self) -> dict:
+        return {"pk": NewsItemFactory().pk}
 
     # --- Needs ---------------------------------------------------------------------------------
     @cached_property
