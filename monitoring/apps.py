@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MonitoringConfig(AppConfig):
-    """Indicators of the action plan, dashboards, gap analysis and country profiles."""
+    """Indicators of the action plan, dashboards, gap analysis, country profiles and national
+    CHM nodes."""
 
     name = "monitoring"
     verbose_name = _("Monitoring")
@@ -27,4 +28,16 @@ class MonitoringConfig(AppConfig):
                 )
             ],
             depends_on=["monitoring", "needs", "partners", "matchmaking", "vocabularies"],
+        )
+        # National nodes show the same, and the country's focal points (accounts).
+        register_public_pages(
+            ["monitoring:nodes", "monitoring:node", "monitoring:node-feed"],
+            depends_on=[
+                "monitoring",
+                "needs",
+                "partners",
+                "matchmaking",
+                "vocabularies",
+                "accounts",
+            ],
         )

@@ -3,6 +3,10 @@
 - Country profiles of 80 Parties (Kenya and Brazil among them), at every maturity level of the
   national CHM, with a website from level 3 and the support each asks for. A profile that exists
   is left alone: its focal points may have changed it.
+- National CHM nodes of 30 of those Parties (Kenya and Brazil among them), at every maturity
+  level (the profile's), with an introduction, two to four institutions, one to three pieces of
+  national news and the types of support asked for; four are left unpublished. A node that
+  exists is left alone.
 - Eight evaluations (activities 3, 4, 5 and 8, and the matchmaking itself), in English, French and
   Spanish; one still a draft. Identified by subject, activity and completion date.
 - The indicators' history: every indicator computed as of the last day of each of the past 24
@@ -22,10 +26,20 @@ from django.utils import timezone
 
 from chm_portal.accounts.demo import demo_email
 from chm_portal.accounts.models import User
-from chm_portal.vocabularies.models import Country
+from chm_portal.vocabularies.models import Country, SupportType
 
 from . import services
-from .models import CountryProfile, Evaluation, GapCell, IndicatorValue, MaturityLevel, RecomputeRun
+from .models import (
+    CountryProfile,
+    Evaluation,
+    GapCell,
+    IndicatorValue,
+    MaturityLevel,
+    NationalNode,
+    NodeInstitution,
+    NodeNewsItem,
+    RecomputeRun,
+)
 
 PROFILES = 80
 HISTORY_MONTHS = 24
@@ -83,8 +97,10 @@ NOTES = {
 def seed(*, log: Callable[[str], None]) -> None:
     helpdesk = User.objects.filter(email__iexact=demo_email("helpdesk")).first()
     profiles = _profiles(helpdesk)
+    nodes = _nodes(helpdesk)
     evaluations = _evaluations(helpdesk)
     log(f"monitoring: {profiles} country profiles, {evaluations} evaluations")
+    log(f"monitoring: {nodes} national CHM nodes")
     started = time.perf_counter()
     runs = _history()
     log(
@@ -139,6 +155,148 @@ def _profiles(helpdesk: User | None) -> int:
             )
         )
     CountryProfile.objects.bulk_create(new)
+    return len(chosen)
+
+
+# --- National nodes -------------------------------------------------------------------------------
+NODES = 30
+UNPUBLISHED_NODES = 4
+
+INTRODUCTIONS = {
+    "en": (
+        "The national clearing-house mechanism of {country} shares information on the "
+        "country's biodiversity, its national biodiversity strategy and action plan (NBSAP) and "
+        "its national reports, and connects the institutions that work on them."
+    ),
+    "fr": (
+        "Le centre d'échange national de {country} partage l'information sur la biodiversité "
+        "du pays, sa stratégie et son plan d'action nationaux (SPANB) et ses rapports "
+        "nationaux, et relie les institutions qui y travaillent."
+    ),
+    "es": (
+        "El mecanismo nacional de facilitación de {country} comparte información sobre la "
+        "biodiversidad del país, su estrategia y plan de acción nacionales (EPANB) y sus "
+        "informes nacionales, y conecta a las instituciones que trabajan en ellos."
+    ),
+}
+# (name, role) of the institutions a node may list; {country} is the country's name.
+INSTITUTIONS = [
+    ("Ministry of Environment of {country}", "Hosts the CHM focal point and the website."),
+    ("National Museum of Natural History", "Publishes the national species checklists."),
+    ("{country} Biodiversity Information Facility", "Shares occurrence data with GBIF."),
+    ("National University, Department of Biology", "Trains the CHM team; hosts data."),
+    ("National Parks Authority", "Reports on protected areas and their management."),
+    ("Network of environmental NGOs", "Publishes awareness material and local news."),
+]
+NEWS = [
+    (
+        "National biodiversity strategy adopted",
+        "The government adopted the updated NBSAP, aligned with the Kunming-Montreal Global "
+        "Biodiversity Framework. The full text is on the national CHM.",
+    ),
+    (
+        "Training of CHM correspondents",
+        "Twenty correspondents from ministries and universities were trained to publish on the "
+        "national clearing-house mechanism.",
+    ),
+    (
+        "Seventh national report submitted",
+        "The country submitted its national report to the Convention; the indicators and the "
+        "data sources are published on the national CHM.",
+    ),
+    (
+        "International Day for Biological Diversity",
+        "Schools, parks and museums took part in the national celebration of 22 May; photos and "
+        "teaching material are online.",
+    ),
+]
+# Types of support a node asks for, by maturity level (codes of the vocabulary).
+NODE_SUPPORT = {
+    MaturityLevel.NO_FOCAL_POINT: ["policy_legal"],
+    MaturityLevel.UNDER_EQUIPPED: ["equipment", "training"],
+    MaturityLevel.NO_WEBSITE: ["training", "technical_advice"],
+    MaturityLevel.WEB_PRESENCE: ["training", "data_information"],
+    MaturityLevel.COMPLETE: ["data_information", "exchange_mentoring"],
+    MaturityLevel.ADVANCED: ["exchange_mentoring"],
+}
+
+
+def _nodes(helpdesk: User | None) -> int:
+    """Nodes of Parties with a profile, Kenya and Brazil first, then by a fixed random draw so
+    that every level appears; a Party that has a node is skipped."""
+    rng = random.Random(2007)
+    profiles = list(CountryProfile.objects.select_related("country").order_by("country__code"))
+    if not profiles:
+        return 0
+    known = [p for p in profiles if p.country.code in KNOWN_PROFILES]
+    by_level: dict[int, list[CountryProfile]] = {}
+    for profile in profiles:
+        if profile.country.code not in KNOWN_PROFILES:
+            by_level.setdefault(profile.maturity_level, []).append(profile)
+    chosen = list(known)
+    while len(chosen) < NODES and any(by_level.values()):
+        for level in sorted(by_level):  # round robin over the levels
+            if by_level[level] and len(chosen) < NODES:
+                chosen.append(by_level[level].pop(rng.randrange(len(by_level[level]))))
+    existing = set(
+        NationalNode.objects.filter(country__in=[p.country for p in chosen]).values_list(
+            "country_id", flat=True
+        )
+    )
+    focal_points = {
+        "KE": User.objects.filter(email__iexact=demo_email("focal.kenya.chm")).first(),
+        "BR": User.objects.filter(email__iexact=demo_email("focal.brazil")).first(),
+    }
+    support_types = {term.code: term for term in SupportType.objects.all()}
+    now = timezone.now()
+    for number, profile in enumerate(chosen):
+        country = profile.country
+        # Drawn for every Party, so that one skipped does not change the others.
+        level = MaturityLevel(profile.maturity_level)
+        days = rng.randint(3, 200)
+        institutions = rng.sample(INSTITUTIONS, rng.randint(2, 4))
+        news = rng.sample(NEWS, rng.randint(1, 3))
+        language = rng.choice(["en", "en", "fr", "es"])
+        if country.pk in existing:
+            continue
+        author = focal_points.get(country.code) or helpdesk
+        introduction = {
+            f"introduction_{code}": text.format(country=country.name)
+            for code, text in INTRODUCTIONS.items()
+            if code in ("en", language)
+        }
+        node = NationalNode.objects.create(
+            country=country,
+            is_published=number < len(chosen) - UNPUBLISHED_NODES,
+            created_at=now - datetime.timedelta(days=days + 30),
+            updated_at=now - datetime.timedelta(days=days),
+            updated_by=author,
+            **introduction,
+        )
+        node.support_types.set(
+            [support_types[code] for code in NODE_SUPPORT[level] if code in support_types]
+        )
+        NodeInstitution.objects.bulk_create(
+            NodeInstitution(
+                node=node,
+                name_en=name.format(country=country.name),
+                role_en=role,
+                website=f"https://{country.code.lower()}-{position}.example.org/",
+                position=position,
+            )
+            for position, (name, role) in enumerate(institutions, start=1)
+        )
+        NodeNewsItem.objects.bulk_create(
+            NodeNewsItem(
+                node=node,
+                title_en=title,
+                body_en=body,
+                published_at=now - datetime.timedelta(days=days - 1 + 20 * index),
+                created_at=now - datetime.timedelta(days=days - 1 + 20 * index),
+                created_by=author,
+            )
+            for index, (title, body) in enumerate(news)
+        )
     return len(chosen)
 
 

@@ -1,7 +1,11 @@
 """Web forms and filters; validation at the boundary, business rules in services.
 
 The FilterSets serve the HTML lists and the API alike (one per model): :class:`CountryFilterSet`
-for the Parties' profiles, :class:`EvaluationFilterSet` for the published evaluations.
+for the Parties' profiles, :class:`NodeFilterSet` for their national nodes,
+:class:`EvaluationFilterSet` for the published evaluations.
+
+The national node's forms edit its text in the active language (``introduction_fr`` on a French
+page): what is written in another language stays, and readers see it until it is translated.
 """
 
 from __future__ import annotations
@@ -10,20 +14,33 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
+from chm_portal.core.validators import validate_no_markup
 from chm_portal.vocabularies.models import (
     COUNTRY_GROUP_FLAGS,
     Country,
     CountryGroup,
     Region,
+    SupportType,
     countries_in_region_q,
 )
 
 from .indicators import ACTIVITIES
-from .models import MATURITY_SUPPORT_ACTIONS, CountryProfile, Evaluation, MaturityLevel
+from .models import (
+    MATURITY_SUPPORT_ACTIONS,
+    CountryProfile,
+    Evaluation,
+    MaturityLevel,
+    NationalNode,
+    NodeInstitution,
+    NodeNewsItem,
+)
 from .services import COUNTRY_PROFILE_FIELDS
 
 #: The activities of the action plan an evaluation may be about (1 to 14).
@@ -120,6 +137,223 @@ class CountryProfileForm(forms.ModelForm):
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in COUNTRY_PROFILE_FIELDS}
+
+
+# --- National nodes -------------------------------------------------------------------------------
+def active_language_field(field: str) -> str:
+    """The column of ``field`` in the active language (``introduction_fr``)."""
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    if language not in dict(settings.CONTENT_LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    return build_localized_fieldname(field, language)
+
+
+class NodeFilterSet(CountryFilterSet):
+    """Parties and their national nodes (from ``selectors.nodes.node_list``): the filters of
+    the Parties' list, and whether the node is published."""
+
+    published = django_filters.BooleanFilter(
+        field_name="node_published",
+        label=_("Node published"),
+        help_text=_("true: only the Parties whose focal points published their node."),
+    )
+
+    class Meta(CountryFilterSet.Meta):
+        pass
+
+
+def _text_field(model, name: str, **kwargs: Any) -> forms.Field:
+    """The form field of a model's text field, with its validators (plain text only)."""
+    return model._meta.get_field(name).formfield(**kwargs)
+
+
+class NationalNodeForm(forms.Form):
+    """A national node as its focal points keep it, and the level, website and support asked
+    for of the country's profile; saved by ``services.node_update``. The introduction is edited
+    in the active language."""
+
+    maturity_level = forms.TypedChoiceField(
+        label=_("National CHM maturity level"),
+        choices=MaturityLevel.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    national_chm_url = forms.URLField(
+        label=_("National CHM website"),
+        required=False,
+        max_length=200,
+        help_text=_("The address of the national CHM website, if there is one."),
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+    support_requested = forms.CharField(
+        label=_("Support the country asks for"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What would help your national CHM reach the next level."),
+    )
+    introduction = forms.CharField(
+        label=_("Introduction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "What the national CHM is, who runs it and what readers find on it. Written in the "
+            "language of this page; readers of other languages see it until it is translated."
+        ),
+    )
+    support_types = forms.ModelMultipleChoiceField(
+        label=_("Types of support asked for"),
+        queryset=SupportType.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    is_published = forms.BooleanField(
+        label=_("Publish the node"),
+        required=False,
+        help_text=_(
+            "Show the introduction, institutions and news on the public page (an introduction "
+            "is needed)."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("support_requested", "introduction"):
+            self.fields[name].validators.append(validate_no_markup)
+
+    @classmethod
+    def initial_for(cls, node: NationalNode | None, profile: CountryProfile | None) -> dict:
+        """What the form shows of a node (None before its first save) and profile."""
+        initial: dict[str, Any] = {
+            "maturity_level": profile.maturity_level if profile else MaturityLevel.NO_FOCAL_POINT,
+            "national_chm_url": profile.national_chm_url if profile else "",
+            "support_requested": profile.support_requested if profile else "",
+        }
+        if node is not None:
+            initial.update(
+                introduction=getattr(node, active_language_field("introduction")) or "",
+                support_types=list(node.support_types.all()),
+                is_published=node.is_published,
+            )
+        return initial
+
+    def level_options(self) -> list[tuple[Any, Any]]:
+        """Each radio button of the level with the support recommended at that level."""
+        return [
+            (radio, MATURITY_SUPPORT_ACTIONS[MaturityLevel(int(radio.data["value"]))])
+            for radio in self["maturity_level"]
+        ]
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data[active_language_field("introduction")] = data.pop("introduction")
+        return data
+
+
+class NodeInstitutionForm(forms.ModelForm):
+    """One institution of a node, in the active language (its name is required only for a new
+    one: an institution named in another language keeps that name until translated)."""
+
+    class Meta:
+        model = NodeInstitution
+        fields = ["name", "role", "website"]
+        widgets = {"role": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("name", "role"):
+            column = active_language_field(name)
+            if self.instance.pk:
+                self.initial[name] = getattr(self.instance, column) or ""
+                shown = getattr(self.instance, name)
+                if shown and not self.initial[name]:
+                    self.fields[name].widget.attrs["placeholder"] = shown
+        if self.instance.pk and getattr(self.instance, "name", ""):
+            self.fields["name"].required = False
+        for name in ("name", "role"):
+            self.fields[name].validators.append(validate_no_markup)
+        self.fields["website"].widget.attrs.setdefault("placeholder", "https://")
+
+    def _post_clean(self) -> None:
+        # The service checks the institution; the form does not write the instance.
+        pass
+
+    def service_row(self) -> dict[str, Any]:
+        row = {
+            active_language_field("name"): self.cleaned_data.get("name", ""),
+            active_language_field("role"): self.cleaned_data.get("role", ""),
+            "website": self.cleaned_data.get("website", ""),
+        }
+        if self.instance.pk:
+            row["id"] = self.instance.pk
+        return row
+
+
+class BaseNodeInstitutionFormSet(forms.BaseModelFormSet):
+    """The node's institutions; the rows kept, in order, go to ``services.node_update``."""
+
+    def service_rows(self) -> list[dict[str, Any]]:
+        rows = []
+        for form in self.forms:
+            if not form.has_changed() and not form.instance.pk:
+                continue  # an extra row left empty
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            rows.append(form.service_row())
+        return rows
+
+
+NodeInstitutionFormSet = forms.modelformset_factory(
+    NodeInstitution,
+    form=NodeInstitutionForm,
+    formset=BaseNodeInstitutionFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
+)
+
+
+class NodeNewsItemForm(forms.ModelForm):
+    """A piece of national news, in the active language; saved by ``services.node_news_add``
+    or ``services.node_news_update``."""
+
+    published_at = forms.DateTimeField(
+        label=_("Published at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Now when left empty; a later date holds the news back until then."),
+    )
+
+    class Meta:
+        model = NodeNewsItem
+        fields = ["title", "body", "link"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in ("title", "body"):
+                self.initial[name] = getattr(self.instance, active_language_field(name)) or ""
+                shown = getattr(self.instance, name)
+                if shown and not self.initial[name]:
+                    self.fields[name].widget.attrs["placeholder"] = shown
+                    self.fields[name].required = False
+            self.initial["published_at"] = self.instance.published_at
+        for name in ("title", "body"):
+            self.fields[name].validators.append(validate_no_markup)
+        self.fields["link"].widget.attrs.setdefault("placeholder", "https://")
+
+    def _post_clean(self) -> None:
+        # The service checks the news item; the form does not write the instance.
+        pass
+
+    def service_data(self) -> dict[str, Any]:
+        return {
+            active_language_field("title"): self.cleaned_data["title"],
+            active_language_field("body"): self.cleaned_data["body"],
+            "link": self.cleaned_data["link"],
+            "published_at": self.cleaned_data["published_at"],
+        }
 
 
 # --- Evaluations ----------------------------------------------------------------------------------

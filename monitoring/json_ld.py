@@ -12,6 +12,7 @@ from chm_portal.vocabularies.models import Country
 from partners.databases import SCHEMA_CONTEXT, absolute
 
 from .models import CountryProfile, Evaluation
+from .selectors.nodes import NodePageData
 
 
 def country_profile_json_ld(
@@ -67,3 +68,35 @@ def evaluation_json_ld(request: HttpRequest, evaluation: Evaluation) -> dict[str
     if evaluation.published_at:
         data["datePublished"] = evaluation.published_at.isoformat()
     return data
+
+
+def node_json_ld(request: HttpRequest, data: NodePageData) -> dict[str, Any]:
+    """A Party's national CHM node as a schema.org ``GovernmentOrganization`` serving the
+    country: its maturity level and website, and, once published, its institutions."""
+    country = data.country
+    node: dict[str, Any] = {
+        "@context": SCHEMA_CONTEXT,
+        "@type": "GovernmentOrganization",
+        "identifier": f"chm-node-{country.code}",
+        "name": f"CHM {country.name}",
+        "url": absolute(request, reverse("monitoring:node", args=[country.code])),
+        "areaServed": {"@type": "Country", "name": country.name, "identifier": country.code},
+        "additionalProperty": {
+            "@type": "PropertyValue",
+            "propertyID": "national-chm-maturity-level",
+            "value": data.level,
+            "valueReference": str(data.level_label),
+        },
+    }
+    if data.national_chm_url:
+        node["sameAs"] = data.national_chm_url
+    if data.is_published:
+        node["member"] = [
+            {
+                "@type": "Organization",
+                "name": institution.name,
+                **({"url": institution.website} if institution.website else {}),
+            }
+            for institution in data.institutions
+        ]
+    return node

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chm_portal.core.validators import validate_no_markup
-from chm_portal.vocabularies.models import Country
+from chm_portal.vocabularies.models import Country, SupportType
 
 
 class Dimension(models.TextChoices):
@@ -172,7 +172,11 @@ class MaturityLevel(models.IntegerChoices):
     ADVANCED = 5, _("Level 5: Advanced CHM, interoperating with biodiversity networks")
 
 
-#: The support action recommended at each maturity level (the same slide).
+#: The support action recommended at each maturity level, as slide 23 gives it ("Niveau /
+#: Situation / Action"): convince the Party to nominate a focal point (0); find the basic
+#: infrastructure to communicate (1); training and tools for a web presence (2); better web
+#: content, then for the 2010 target, today the GBF (3); sharing experience to develop other
+#: national CHMs (4); interoperability with biodiversity networks (5).
 MATURITY_SUPPORT_ACTIONS = {
     MaturityLevel.NO_FOCAL_POINT: _("Encourage the Party to nominate a CHM national focal point."),
     MaturityLevel.UNDER_EQUIPPED: _(
@@ -182,13 +186,14 @@ MATURITY_SUPPORT_ACTIONS = {
         "Help build a first national CHM website (toolkit, hosting, training in web publishing)."
     ),
     MaturityLevel.WEB_PRESENCE: _(
-        "Develop the website into a complete national CHM: content, partners and national network."
+        "Improve the website's content so that it spreads the information that supports the "
+        "national and global biodiversity targets."
     ),
     MaturityLevel.COMPLETE: _(
-        "Support interoperability with biodiversity networks and data exchange with the global CHM."
+        "Encourage the country to share its experience so that other national CHMs develop."
     ),
     MaturityLevel.ADVANCED: _(
-        "Share experience: mentor other Parties' CHMs and take part in regional cooperation."
+        "Set up interoperability with biodiversity networks and data exchange with the global CHM."
     ),
 }
 
@@ -246,6 +251,134 @@ class CountryProfile(models.Model):
     @property
     def recommended_support(self):
         return MATURITY_SUPPORT_ACTIONS[MaturityLevel(self.maturity_level)]
+
+
+class NationalNode(models.Model):
+    """A Party's node of the CHM network on the portal: the public page where its focal points
+    present the national clearing-house mechanism (an introduction, the institutions that run
+    it, national news) and say what support they ask for.
+
+    The maturity level, the national CHM website and the support asked for in words are the
+    Party's :class:`CountryProfile`'s: the node's page, its form and its API read and write them
+    there (``services.node_update``), so that the country list, indicator P.5 and the node never
+    disagree. What the node adds is shown only once its focal points publish it
+    (``is_published``); the page of a Party without a published node still shows what the portal
+    knows (focal points, level, requests, projects, opportunities).
+    """
+
+    country = models.OneToOneField(
+        Country,
+        verbose_name=_("country"),
+        on_delete=models.CASCADE,
+        related_name="national_node",
+        limit_choices_to={"is_cbd_party": True},
+    )
+    introduction = models.TextField(
+        _("introduction"),
+        blank=True,
+        validators=[validate_no_markup],
+        help_text=_("What the national CHM is, who runs it and what readers find on it."),
+    )
+    support_types = models.ManyToManyField(
+        SupportType,
+        verbose_name=_("types of support asked for"),
+        blank=True,
+        related_name="+",
+    )
+    is_published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Show the introduction, institutions and news on the public page."),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["country__name"]
+        verbose_name = _("national CHM node")
+        verbose_name_plural = _("national CHM nodes")
+        # One node per Party: the one-to-one field's unique index.
+        indexes = [models.Index(fields=["is_published"], name="national_node_published_idx")]
+
+    def __str__(self) -> str:
+        return str(self.country)
+
+
+class NodeInstitution(models.Model):
+    """An institution of a Party's national CHM: the ministry hosting it, a museum or university
+    publishing on it, a member of the national steering committee."""
+
+    node = models.ForeignKey(
+        NationalNode,
+        verbose_name=_("national node"),
+        on_delete=models.CASCADE,
+        related_name="institutions",
+    )
+    name = models.CharField(_("name"), max_length=250, validators=[validate_no_markup])
+    role = models.TextField(
+        _("role in the national CHM"),
+        blank=True,
+        validators=[validate_no_markup],
+        help_text=_("What the institution does for the national CHM."),
+    )
+    website = models.URLField(_("website"), blank=True, max_length=300)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["node", "position", "pk"]
+        verbose_name = _("institution of a national node")
+        verbose_name_plural = _("institutions of national nodes")
+        indexes = [models.Index(fields=["node", "position"], name="node_institution_order_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NodeNewsItem(models.Model):
+    """A piece of national news a Party's focal points publish on its node (and in its feed,
+    which the national CHM website may show)."""
+
+    node = models.ForeignKey(
+        NationalNode,
+        verbose_name=_("national node"),
+        on_delete=models.CASCADE,
+        related_name="news",
+    )
+    title = models.CharField(_("title"), max_length=250, validators=[validate_no_markup])
+    body = models.TextField(_("text"), validators=[validate_no_markup])
+    link = models.URLField(
+        _("link"), blank=True, max_length=500, help_text=_("Where to read more, if anywhere.")
+    )
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("national news item")
+        verbose_name_plural = _("national news")
+        indexes = [
+            models.Index(fields=["node", "-published_at"], name="node_news_latest_idx"),
+            models.Index(fields=["-published_at"], name="node_news_published_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Evaluation(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import countries, dashboards, evaluations, gaps
+from .views import countries, dashboards, evaluations, gaps, nodes
 
 app_name = "monitoring"
 
@@ -20,6 +20,22 @@ urlpatterns = [
         "countries/<str:code>/edit/",
         countries.CountryProfileEditView.as_view(),
         name="country-edit",
+    ),
+    # National CHM nodes: /nodes/<ISO code>/ and below, beside the country profiles.
+    path("nodes/", nodes.NodeListView.as_view(), name="nodes"),
+    path("nodes/<str:code>/", nodes.NodeView.as_view(), name="node"),
+    path("nodes/<str:code>/feed/", nodes.NodeFeed(), name="node-feed"),
+    path("nodes/<str:code>/edit/", nodes.NodeEditView.as_view(), name="node-edit"),
+    path("nodes/<str:code>/news/add/", nodes.NewsAddView.as_view(), name="node-news-add"),
+    path(
+        "nodes/<str:code>/news/<int:pk>/edit/",
+        nodes.NewsEditView.as_view(),
+        name="node-news-edit",
+    ),
+    path(
+        "nodes/<str:code>/news/<int:pk>/delete/",
+        nodes.NewsDeleteView.as_view(),
+        name="node-news-delete",
     ),
     path("evaluations/", evaluations.EvaluationListView.as_view(), name="evaluations"),
     path("evaluations/<int:pk>/", evaluations.EvaluationDetailView.as_view(), name="evaluation"),

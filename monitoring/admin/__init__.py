@@ -1,3 +1,3 @@
 """The admin of monitoring, one module per area."""
 
-from . import records, runs  # noqa: F401
+from . import nodes, records, runs  # noqa: F401

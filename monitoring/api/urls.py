@@ -2,10 +2,10 @@
 
 from rest_framework.routers import SimpleRouter
 
-from . import indicators, records
+from . import indicators, nodes, records
 
 router = SimpleRouter()
-for module in (indicators, records):
+for module in (indicators, records, nodes):
     for prefix, viewset, basename in module.ROUTES:
         router.register(prefix, viewset, basename=basename)
 

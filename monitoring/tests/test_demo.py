@@ -24,6 +24,8 @@ from monitoring.models import (
     GapCell,
     IndicatorValue,
     MaturityLevel,
+    NationalNode,
+    NodeNewsItem,
     RecomputeRun,
 )
 
@@ -50,6 +52,8 @@ def _state() -> dict:
                 "country_id", "maturity_level", "national_chm_url", "support_requested"
             )
         ),
+        "nodes": set(NationalNode.objects.values_list("country_id", "is_published", "updated_at")),
+        "news": set(NodeNewsItem.objects.values_list("node_id", "title", "published_at")),
         "evaluations": set(Evaluation.objects.values_list("title", "evaluated_on", "status")),
         "runs": RecomputeRun.objects.count(),
         "values": set(
@@ -94,6 +98,18 @@ def test_the_demo_gives_every_indicator_a_history_and_is_idempotent(
     assert profiles.get(country__code="KE").updated_by.email.startswith("focal.kenya")
     for profile in profiles:
         profile.full_clean()  # URLs and texts as the forms would accept them
+
+    # --- National nodes: 30 Parties with a profile, at every level, Kenya's kept by Amani.
+    nodes = NationalNode.objects.select_related("country__monitoring_profile")
+    assert nodes.count() == demo.NODES
+    assert {n.country.monitoring_profile.maturity_level for n in nodes} == set(MaturityLevel.values)
+    assert nodes.filter(is_published=False).count() == demo.UNPUBLISHED_NODES
+    assert nodes.get(country__code="KE").is_published
+    assert nodes.get(country__code="KE").updated_by.email.startswith("focal.kenya")
+    for node in nodes:
+        node.full_clean()
+        for record in (*node.institutions.all(), *node.news.all()):
+            record.full_clean()
 
     # --- Evaluations: activities 3, 4, 5, 8 and the matchmaking; three languages; one draft.
     evaluations = Evaluation.objects.all()

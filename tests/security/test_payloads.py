@@ -348,6 +348,15 @@ def _country_code() -> dict:
     return {"code": _first("monitoring.countryprofile").country.code}
 
 
+def _node_code() -> dict:
+    return {"code": _first("monitoring.nationalnode", is_published=True).country.code}
+
+
+def _node_news() -> dict:
+    item = _first("monitoring.nodenewsitem")
+    return {"code": item.node.country.code, "pk": item.pk}
+
+
 def _commitment_report_page() -> PageArgs:
     commitment = _first("commitments.commitment", status="published")
     return commitment.owner, {"pk": commitment.pk}
@@ -469,6 +478,11 @@ PAGES: dict[str, Callable[[], PageArgs]] = {
     "monitoring:country": lambda: (None, _country_code()),
     "monitoring:country-edit": lambda: ("admin", _country_code()),
     "monitoring:evaluation": lambda: (None, _published("monitoring.evaluation")),
+    "monitoring:node": lambda: (None, _node_code()),
+    "monitoring:node-feed": lambda: (None, _node_code()),
+    "monitoring:node-edit": lambda: ("admin", _node_code()),
+    "monitoring:node-news-edit": lambda: ("admin", _node_news()),
+    "monitoring:node-news-delete": lambda: ("admin", _node_news()),
     # Commitments (the Action Agenda)
     "commitments:commitment_detail": lambda: (None, _published("commitments.commitment")),
     "commitments:edit": lambda: ("admin", _pk("commitments.commitment", status="draft")),
@@ -497,6 +511,7 @@ NOT_PAGES = {
     "elearning:certificate_pdf": "a PDF",
     "partners:record_create": "an empty form",
     "commitments:create": "an empty form",
+    "monitoring:node-news-add": "an empty form",
     "elearning:authoring_quiz_add": "an empty form",
     "elearning:authoring_question_add": "an empty form",
 }

@@ -348,6 +348,9 @@ evaluation-detail      GET    evaluation      200  200 200   200     200    200 
 country-profile-list   GET    -               200  200 200   200     200    200  200
 country-profile-detail GET    country_profile 200  200 200   200     200    200  200
 country-profile-detail PATCH  country_profile 403  403 200   403     403    200  200
+national-node-list     GET    -               200  200 200   200     200    200  200
+national-node-detail   GET    country_profile 200  200 200   200     200    200  200
+national-node-detail   PATCH  country_profile 403  403 200   403     403    200  200
 """,
 )
 
@@ -596,6 +599,16 @@ indicator-data         GET    indicator       200   200 200   200     200    200
 country                GET    country_profile 200   200 200   200     200    200  200
 country-edit           GET    country_profile login 403 200   403     403    200  200
 country-edit           POST   country_profile login 403 200   403     403    200  200
+node                   GET    country_profile 200   200 200   200     200    200  200
+node-feed              GET    country_profile 200   200 200   200     200    200  200
+node-edit              GET    country_profile login 403 200   403     403    200  200
+node-edit              POST   country_profile login 403 200   403     403    200  200
+node-news-add          GET    country_profile login 403 200   403     403    200  200
+node-news-add          POST   country_profile login 403 200   403     403    200  200
+node-news-edit         GET    node_news       login 403 200   403     403    200  200
+node-news-edit         POST   node_news       login 403 200   403     403    200  200
+node-news-delete       GET    node_news       login 403 200   403     403    200  200
+node-news-delete       POST   node_news       login 403 302   403     403    302  302
 evaluation             GET    evaluation      200   200 200   200     200    200  200
 vocabularies:term_list GET    term            200   200 200   200     200    200  200
 """,
@@ -802,6 +815,7 @@ PAYLOADS: dict[tuple[str, str], Any] = {
     ("community-post-detail", "PATCH"): {"body": "Edited."},
     ("community-post-flag", "POST"): {"reason": "Off topic."},
     ("country-profile-detail", "PATCH"): {"maturity_level": 3},
+    ("national-node-detail", "PATCH"): {"introduction": "Kenya's national CHM."},
     # Pages: forms are sent as a browser sends them.
     ("needs:message", "POST"): {"body": "Any news?"},
     ("needs:answer", "POST"): {"message": "The census is in January."},

@@ -63,7 +63,7 @@ from elearning.services.communities import start_thread
 from elearning.services.quizzes import start_attempt
 from matchmaking.models import MatchingWorkshop
 from monitoring.indicators import all_indicators
-from monitoring.models import Evaluation
+from monitoring.models import Evaluation, NationalNode, NodeNewsItem
 from monitoring.tests.factories import EvaluationFactory
 from needs import services as need_services
 from needs.models import Need, NeedAttachment
@@ -650,6 +650,18 @@ class World:
     @property
     def url_indicator(self) -> dict:
         return {"code": all_indicators()[0].code, "fmt": "csv"}
+
+    @cached_property
+    def node_news(self) -> NodeNewsItem:
+        """A news item of Kenya's national CHM node."""
+        node, _created = NationalNode.objects.get_or_create(
+            country=self.p["amani"].focal_points.get().country
+        )
+        return NodeNewsItem.objects.create(node=node, title="Node news", body="News of Kenya.")
+
+    @property
+    def url_node_news(self) -> dict:
+        return {"code": self.node_news.node.country.code, "pk": self.node_news.pk}
 
     @cached_property
     def evaluation(self) -> Evaluation:
