@@ -61,7 +61,7 @@ check-deploy: install
 ## security: bandit over the portal's code, pip-audit over the installed packages (docs/security.md)
 # pip-audit asks PyPI's JSON API about each package; where that API cannot be reached (this
 # workplace's mirror serves only the simple index) it says so and skips, unless PIP_AUDIT_REQUIRED=1.
-BANDIT_PATHS := chm_portal needs partners commitments matchmaking elearning monitoring
+BANDIT_PATHS := chm_portal needs partners commitments matchmaking elearning monitoring embeds
 PIP_AUDIT_PROBE := import importlib.metadata as m, urllib.request as u; \
   u.urlopen(f"https://pypi.org/pypi/pip/{m.version(\"pip\")}/json", timeout=10)
 security: SHELL := /bin/bash

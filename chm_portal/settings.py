@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "import_export",
     "health_check",
+    "corsheaders",
     # The portal's own apps, from the most shared to the most specific.
     "chm_portal.core",
     "chm_portal.vocabularies",
@@ -70,9 +71,12 @@ INSTALLED_APPS = [
     "matchmaking",
     "elearning",
     "monitoring",
+    "embeds",
 ]
 
 MIDDLEWARE = [
+    # First, as django-cors-headers asks: its headers go on every answer of the embeds' JSON.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy and Permissions-Policy headers (see "Security" below).
     "csp.middleware.CSPMiddleware",
@@ -448,6 +452,11 @@ PERMISSIONS_POLICY = {
     "fullscreen": ["self", *VIDEO_EMBED_ORIGINS],
     "picture-in-picture": ["self", *VIDEO_EMBED_ORIGINS],
 }
+# Any site may read the embeddable components' JSON (embeds/, /<lang>/embed/<key>.json) from a
+# script, without cookies; no other address of the portal answers other origins' scripts.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_URLS_REGEX = rf"^/(?:{'|'.join(code for code, _name in LANGUAGES)})/embed/[\w-]+\.json$"
 
 # --- Portal ---------------------------------------------------------------------------------
 API_MAX_PAGE_SIZE = 100

@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("certificates/", include("elearning.urls_certificates")),
     path("quality/", include("chm_portal.quality.urls")),
     path("dashboards/", include("monitoring.urls")),
+    path("embed/", include("embeds.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

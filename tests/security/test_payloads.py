@@ -488,6 +488,9 @@ PAGES: dict[str, Callable[[], PageArgs]] = {
     "commitments:edit": lambda: ("admin", _pk("commitments.commitment", status="draft")),
     "commitments:report": _commitment_report_page,
     "commitments:news_detail": lambda: (None, _pk("commitments.newsitem", is_published=True)),
+    # Components for other websites: what they show of the records, as a frame and as JSON
+    "embeds:frame": lambda: (None, {"key": "opportunities"}),
+    "embeds:json": lambda: (None, {"key": "opportunities"}),
     "vocabularies:term_list": lambda: (None, {"slug": "thematic-areas"}),
 }
 # Pages that show no one's words (figures, reference terms, a confirmation): checked for

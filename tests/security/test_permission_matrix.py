@@ -615,6 +615,27 @@ vocabularies:term_list GET    term            200   200 200   200     200    200
     "monitoring:",
 )
 
+# The embeddable components: their URLs name a component, not a record, and their parameters
+# (query strings) name public records only; everyone gets the same answer. Offers and country
+# need a parameter (organisation, country): without it, 400 (embeds/tests say the rest).
+EMBEDS_PAGES = table(
+    "embeds: components of partner websites (frames and JSON)",
+    """
+route  method record              anon lea amani xavier yara hana root
+frame  GET    embed_opportunities 200  200 200   200    200  200  200
+frame  GET    embed_commitments   200  200 200   200    200  200  200
+frame  GET    embed_offers        400  400 400   400    400  400  400
+frame  GET    embed_country       400  400 400   400    400  400  400
+frame  GET    embed_unknown       404  404 404   404    404  404  404
+json   GET    embed_opportunities 200  200 200   200    200  200  200
+json   GET    embed_commitments   200  200 200   200    200  200  200
+json   GET    embed_offers        400  400 400   400    400  400  400
+json   GET    embed_country       400  400 400   400    400  400  400
+json   GET    embed_unknown       404  404 404   404    404  404  404
+""",
+    "embeds:",
+)
+
 API_TABLES = (
     VOCABULARIES_API,
     ACCOUNTS_API,
@@ -634,6 +655,7 @@ PAGE_TABLES = (
     QUALITY_PAGES,
     ALERTS_PAGES,
     MONITORING_PAGES,
+    EMBEDS_PAGES,
 )
 TABLES = API_TABLES + PAGE_TABLES
 

@@ -731,6 +731,27 @@ class World:
     def url_term(self) -> dict:
         return {"slug": "thematic-areas"}
 
+    # --- Embeddable components: their URLs name a component, not a record ----------------------
+    @property
+    def url_embed_opportunities(self) -> dict:
+        return {"key": "opportunities"}
+
+    @property
+    def url_embed_commitments(self) -> dict:
+        return {"key": "commitments"}
+
+    @property
+    def url_embed_offers(self) -> dict:
+        return {"key": "offers"}
+
+    @property
+    def url_embed_country(self) -> dict:
+        return {"key": "country"}
+
+    @property
+    def url_embed_unknown(self) -> dict:
+        return {"key": "unknown"}
+
 
 def make_people(
     learner,
