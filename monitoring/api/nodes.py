@@ -23,17 +23,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
     extend_schema_field,
-    extend_schema_view,
 )
-from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from chm_portal.core.api.errors import ServiceErrorsMixin
 from chm_portal.core.api.serializers import StrictSerializer
 from chm_portal.vocabularies.models import Country, SupportType
 
@@ -41,6 +36,7 @@ from ..forms import NodeFilterSet, active_language_field
 from ..models import MATURITY_SUPPORT_ACTIONS, MaturityLevel, NationalNode
 from ..selectors import nodes as selectors
 from ..services import node_update
+from .records import PartyViewSet, party_schema
 
 
 def _absolute(request: Request | None, path: str) -> str:
@@ -256,49 +252,18 @@ class NationalNodeUpdateSerializer(StrictSerializer):
         return data
 
 
-CODE_PARAMETER = OpenApiParameter(
-    "code", OpenApiTypes.STR, OpenApiParameter.PATH, description="ISO alpha-2 code, e.g. KE."
+@party_schema(
+    listed="Parties with their national CHM node",
+    one="One Party's national CHM node",
+    update="Update a Party's national node (its focal points, the help desk)",
+    detail=NationalNodeDetailSerializer,
+    request=NationalNodeUpdateSerializer,
 )
-
-
-@extend_schema_view(
-    list=extend_schema(summary="Parties with their national CHM node"),
-    retrieve=extend_schema(
-        summary="One Party's national CHM node",
-        parameters=[CODE_PARAMETER],
-        responses={
-            200: NationalNodeDetailSerializer,
-            404: OpenApiResponse(description="No Party has this code."),
-        },
-    ),
-    partial_update=extend_schema(
-        summary="Update a Party's national node (its focal points, the help desk)",
-        parameters=[CODE_PARAMETER],
-        request=NationalNodeUpdateSerializer,
-        responses={
-            200: NationalNodeDetailSerializer,
-            400: OpenApiResponse(description="Invalid or unknown fields (by name)."),
-            403: OpenApiResponse(description="Not a focal point of this country."),
-            404: OpenApiResponse(description="No Party has this code."),
-        },
-    ),
-)
-class NationalNodeViewSet(
-    ServiceErrorsMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class NationalNodeViewSet(PartyViewSet):
     """Every Party with its national node; ``PATCH`` for those who keep it."""
 
     serializer_class = NationalNodeListSerializer
     filterset_class = NodeFilterSet
-    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
-    http_method_names = ["get", "patch", "head", "options"]
-    lookup_field = "code"
-    lookup_value_regex = r"[A-Za-z]{2}"
-    queryset = Country.objects.none()  # for the schema
 
     def get_queryset(self):
         return selectors.node_list()

@@ -195,44 +195,60 @@ CODE_PARAMETER = OpenApiParameter(
 )
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Parties with their national CHM maturity level"),
-    retrieve=extend_schema(
-        summary="One Party's profile",
-        parameters=[CODE_PARAMETER],
-        responses={
-            200: CountryProfileSerializer,
-            404: OpenApiResponse(description="No Party has this code."),
-        },
-    ),
-    partial_update=extend_schema(
-        summary="Update a Party's profile (its focal points, the help desk)",
-        parameters=[CODE_PARAMETER],
-        request=CountryProfileUpdateSerializer,
-        responses={
-            200: CountryProfileSerializer,
-            400: OpenApiResponse(description="Invalid or unknown fields (by name)."),
-            403: OpenApiResponse(description="Not a focal point of this country."),
-            404: OpenApiResponse(description="No Party has this code."),
-        },
-    ),
-)
-class CountryProfileViewSet(
+def party_schema(*, listed: str, one: str, update: str, detail, request):
+    """The OpenAPI description of a viewset of Parties by ISO code (list, retrieve, PATCH)."""
+    return extend_schema_view(
+        list=extend_schema(summary=listed),
+        retrieve=extend_schema(
+            summary=one,
+            parameters=[CODE_PARAMETER],
+            responses={
+                200: detail,
+                404: OpenApiResponse(description="No Party has this code."),
+            },
+        ),
+        partial_update=extend_schema(
+            summary=update,
+            parameters=[CODE_PARAMETER],
+            request=request,
+            responses={
+                200: detail,
+                400: OpenApiResponse(description="Invalid or unknown fields (by name)."),
+                403: OpenApiResponse(description="Not a focal point of this country."),
+                404: OpenApiResponse(description="No Party has this code."),
+            },
+        ),
+    )
+
+
+class PartyViewSet(
     ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Every Party by name with its maturity level; ``PATCH`` for those who keep the profile."""
+    """Parties addressed by their ISO code: everyone reads, ``PATCH`` for those who keep them."""
 
-    serializer_class = CountryProfileSerializer
-    filterset_class = CountryFilterSet
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
     http_method_names = ["get", "patch", "head", "options"]
     lookup_field = "code"
     lookup_value_regex = r"[A-Za-z]{2}"
     queryset = Country.objects.none()  # for the schema
+
+
+@party_schema(
+    listed="Parties with their national CHM maturity level",
+    one="One Party's profile",
+    update="Update a Party's profile (its focal points, the help desk)",
+    detail=CountryProfileSerializer,
+    request=CountryProfileUpdateSerializer,
+)
+class CountryProfileViewSet(PartyViewSet):
+    """Every Party by name with its maturity level; ``PATCH`` for those who keep the profile."""
+
+    serializer_class = CountryProfileSerializer
+    filterset_class = CountryFilterSet
 
     def get_queryset(self):
         return country_selectors.party_list()
