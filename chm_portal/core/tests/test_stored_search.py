@@ -26,6 +26,7 @@ from chm_portal.core.search import (
     search_fields_of,
     stored_vector_column,
 )
+from commitments.tests.factories import PublishedCommitmentFactory
 from elearning.models import Course
 from needs import services as need_services
 from needs.models import Need
@@ -293,6 +294,7 @@ def test_every_trigger_computes_the_declared_vector_in_each_language(country_a):
         PartnershipAgreementFactory(**translated),
         CourseFactory(**in_every_language(text, "title", "summary", "syllabus")),
         MatchNeedFactory(country=country_a, expected_outputs="A field guide."),
+        PublishedCommitmentFactory(**translated, actor_name="Lake Naivasha Growers"),
     ]
     assert {type(row) for row in rows} == set(searched_models())
     for row in rows:
