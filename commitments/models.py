@@ -137,9 +137,6 @@ class CommitmentQuerySet(models.QuerySet):
     def public(self) -> CommitmentQuerySet:
         return self.filter(status=ModerationStatus.PUBLISHED)
 
-    def awaiting_moderation(self) -> CommitmentQuerySet:
-        return self.filter(status=ModerationStatus.SUBMITTED)
-
 
 class Commitment(models.Model):
     """A non-state actor's pledge towards the GBF targets (see the module docstring)."""

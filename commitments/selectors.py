@@ -57,12 +57,6 @@ def commitments_visible_to(*, user) -> QuerySet[Commitment]:
     return queryset.filter(visible)
 
 
-def _public_reports() -> QuerySet[ProgressReport]:
-    return ProgressReport.objects.filter(status=ModerationStatus.PUBLISHED).prefetch_related(
-        Prefetch("values", queryset=ProgressValue.objects.select_related("deliverable"))
-    )
-
-
 def commitment_for_page(*, pk: int, user) -> Commitment:
     """One commitment with its deliverables and reports (all of them for its owner and
     moderators, the published ones for others); ``Commitment.DoesNotExist`` when hidden."""
@@ -117,16 +111,6 @@ def commitments_of_owner(*, user) -> QuerySet[Commitment]:
         .select_related("country")
         .annotate(latest_report=Subquery(latest_report))
         .order_by("-created_at")
-    )
-
-
-def commitments_awaiting_moderation() -> QuerySet[Commitment]:
-    return Commitment.objects.awaiting_moderation().select_related("country", "owner")
-
-
-def reports_awaiting_moderation() -> QuerySet[ProgressReport]:
-    return ProgressReport.objects.filter(status=ModerationStatus.SUBMITTED).select_related(
-        "commitment"
     )
 
 
