@@ -7,13 +7,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chm_portal.core.faceting import (
-    CodesFilter,
     CountryGroupFilter,
     FacetedFilterSet,
     RegionFilter,
     YearFilter,
+    country_filter,
+    target_filter,
+    thematic_area_filter,
 )
-from chm_portal.vocabularies.models import Country, GBFTarget, ThematicArea
 
 from .models import ActorType, Commitment, Phase, Scope, Sector
 
@@ -28,29 +29,14 @@ class CommitmentFilterSet(FacetedFilterSet):
     """Commitments by text, type of actor, GBF target, place, phase, scope and sector."""
 
     actor_type = _choices(ActorType.choices, _("Type of actor"))
-    target = CodesFilter(
-        queryset=GBFTarget.objects.all(),
-        field_name="targets",
-        label=_("GBF target"),
-        help_text=_("GBF-T1 to GBF-T23."),
-    )
+    target = target_filter()
     biosafety = django_filters.BooleanFilter(
         field_name="is_biosafety",
         label=_("Biosafety"),
         help_text=_("true: commitments on biosafety (Cartagena Protocol)."),
     )
-    thematic_area = CodesFilter(
-        queryset=ThematicArea.objects.all(),
-        field_name="thematic_areas",
-        label=_("Thematic area"),
-        help_text=_("Code of a thematic area, e.g. invasive_species."),
-    )
-    country = CodesFilter(
-        queryset=Country.objects.all(),
-        field_name="country",
-        label=_("Country"),
-        help_text=_("Two-letter ISO 3166-1 code, e.g. KE."),
-    )
+    thematic_area = thematic_area_filter()
+    country = country_filter("country")
     region = RegionFilter(field_name="country")
     group = CountryGroupFilter(field_name="country")
     phase = _choices(Phase.choices, _("Phase"))

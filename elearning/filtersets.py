@@ -16,8 +16,13 @@ from django import forms
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from chm_portal.core.faceting import CodesFilter, FacetedFilterSet
-from chm_portal.vocabularies.models import GBFTarget, Language, ThematicArea
+from chm_portal.core.faceting import (
+    CodesFilter,
+    FacetedFilterSet,
+    target_filter,
+    thematic_area_filter,
+)
+from chm_portal.vocabularies.models import Language
 from partners.models import Organisation
 
 from .models import Course, CourseFormat, CourseLevel, CourseStatus
@@ -64,18 +69,8 @@ class CourseFilterSet(FacetedFilterSet):
         label=_("Language"),
         help_text=_("ISO 639-1 code of a language the course is taught in, e.g. fr."),
     )
-    target = CodesFilter(
-        queryset=GBFTarget.objects.all(),
-        field_name="targets",
-        label=_("GBF target"),
-        help_text=_("GBF-T1 to GBF-T23."),
-    )
-    thematic_area = CodesFilter(
-        queryset=ThematicArea.objects.all(),
-        field_name="thematic_areas",
-        label=_("Thematic area"),
-        help_text=_("Code of a thematic area, e.g. invasive_species."),
-    )
+    target = target_filter()
+    thematic_area = thematic_area_filter()
     # Not "format": the API keeps that parameter for the response's format (``?format=json``).
     course_format = django_filters.MultipleChoiceFilter(
         field_name="format",

@@ -20,18 +20,18 @@ from chm_portal.core.faceting import (
     FacetedFilterSet,
     RegionFilter,
     YearFilter,
+    country_filter,
+    target_filter,
+    thematic_area_filter,
 )
 from chm_portal.vocabularies.models import (
     CapacityLevel,
-    Country,
     EventType,
-    GBFTarget,
     Language,
     OpportunityType,
     OrganisationType,
     ResourceType,
     SupportType,
-    ThematicArea,
 )
 
 from .models import (
@@ -46,39 +46,12 @@ from .models import (
 )
 
 
-def _target_filter(path: str = "targets") -> CodesFilter:
-    return CodesFilter(
-        queryset=GBFTarget.objects.all(),
-        field_name=path,
-        label=_("GBF target"),
-        help_text=_("GBF-T1 to GBF-T23."),
-    )
-
-
-def _thematic_area_filter(path: str = "thematic_areas") -> CodesFilter:
-    return CodesFilter(
-        queryset=ThematicArea.objects.all(),
-        field_name=path,
-        label=_("Thematic area"),
-        help_text=_("Code of a thematic area, e.g. invasive_species."),
-    )
-
-
 def _language_filter(path: str = "languages") -> CodesFilter:
     return CodesFilter(
         queryset=Language.objects.all(),
         field_name=path,
         label=_("Language"),
         help_text=_("ISO 639-1 code, e.g. fr."),
-    )
-
-
-def _country_filter(path: str, label=None) -> CodesFilter:
-    return CodesFilter(
-        queryset=Country.objects.all(),
-        field_name=path,
-        label=label or _("Country"),
-        help_text=_("Two-letter ISO 3166-1 code, e.g. KE."),
     )
 
 
@@ -122,12 +95,12 @@ class OrganisationFilterSet(FacetedFilterSet):
         label=_("Type of organisation"),
         help_text=_("Code of a type of organisation, e.g. ngo."),
     )
-    country = _country_filter("country", _("Headquarters country"))
+    country = country_filter("country", _("Headquarters country"))
     region = RegionFilter(field_name="country")
     group = CountryGroupFilter(field_name="country")
-    operates_in = _country_filter("countries_of_operation", _("Works in"))
-    target = _target_filter()
-    thematic_area = _thematic_area_filter()
+    operates_in = country_filter("countries_of_operation", _("Works in"))
+    target = target_filter()
+    thematic_area = thematic_area_filter()
     support_type = CodesFilter(
         queryset=SupportType.objects.all(),
         field_name="support_types",
@@ -144,8 +117,8 @@ class OrganisationFilterSet(FacetedFilterSet):
 class OfferFilterSet(PartnerRecordFilterSet):
     """Offers of support by provider, what they offer, to whom and when."""
 
-    target = _target_filter()
-    thematic_area = _thematic_area_filter()
+    target = target_filter()
+    thematic_area = thematic_area_filter()
 
     provider = _organisation_filter("provider", _("Provider"))
     provider_type = CodesFilter(
@@ -201,11 +174,11 @@ class OfferFilterSet(PartnerRecordFilterSet):
 class InitiativeFilterSet(PartnerRecordFilterSet):
     """Programmes and projects by lead organisation, country, stage and start year."""
 
-    target = _target_filter()
-    thematic_area = _thematic_area_filter()
+    target = target_filter()
+    thematic_area = thematic_area_filter()
 
     organisation = _organisation_filter("organisation", _("Lead organisation"))
-    country = _country_filter("countries")
+    country = country_filter("countries")
     region = RegionFilter(field_name="countries")
     group = CountryGroupFilter(field_name="countries")
     stage = django_filters.MultipleChoiceFilter(
@@ -221,8 +194,8 @@ class InitiativeFilterSet(PartnerRecordFilterSet):
 class ResourceFilterSet(PartnerRecordFilterSet):
     """Resources by type, language, licence, organisation and year of publication."""
 
-    target = _target_filter()
-    thematic_area = _thematic_area_filter()
+    target = target_filter()
+    thematic_area = thematic_area_filter()
 
     resource_type = CodesFilter(
         queryset=ResourceType.objects.all(),
@@ -247,8 +220,8 @@ class ResourceFilterSet(PartnerRecordFilterSet):
 class OpportunityFilterSet(PartnerRecordFilterSet):
     """Opportunities by type, who may apply, and whether they are open."""
 
-    target = _target_filter()
-    thematic_area = _thematic_area_filter()
+    target = target_filter()
+    thematic_area = thematic_area_filter()
 
     opportunity_type = CodesFilter(
         queryset=OpportunityType.objects.all(),
@@ -283,8 +256,8 @@ class OpportunityFilterSet(PartnerRecordFilterSet):
 class EventFilterSet(PartnerRecordFilterSet):
     """Events by type, place, format (online or not), time and organiser."""
 
-    target = _target_filter()
-    thematic_area = _thematic_area_filter()
+    target = target_filter()
+    thematic_area = thematic_area_filter()
 
     event_type = CodesFilter(
         queryset=EventType.objects.all(),
@@ -293,7 +266,7 @@ class EventFilterSet(PartnerRecordFilterSet):
         help_text=_("Code of a type of event, e.g. webinar."),
     )
     organisation = _organisation_filter("organisation", _("Organiser"))
-    country = _country_filter("country")
+    country = country_filter("country")
     region = RegionFilter(field_name="country")
     language = _language_filter()
     online = django_filters.BooleanFilter(field_name="is_online", label=_("Online"))

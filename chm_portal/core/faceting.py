@@ -28,7 +28,9 @@ from chm_portal.vocabularies.models import (
     COUNTRY_GROUP_FLAGS,
     Country,
     CountryGroup,
+    GBFTarget,
     Region,
+    ThematicArea,
     countries_in_region_q,
 )
 
@@ -136,6 +138,34 @@ class CodesFilter(django_filters.ModelMultipleChoiceFilter):
             Q(**{f"{self.field_name}__in": value}),
             many=_is_many(qs.model, self.field_name),
         )
+
+
+def target_filter(path: str = "targets") -> CodesFilter:
+    """GBF targets by code (``GBF-T6``), the same parameter on every list."""
+    return CodesFilter(
+        queryset=GBFTarget.objects.all(),
+        field_name=path,
+        label=_("GBF target"),
+        help_text=_("GBF-T1 to GBF-T23."),
+    )
+
+
+def thematic_area_filter(path: str = "thematic_areas") -> CodesFilter:
+    return CodesFilter(
+        queryset=ThematicArea.objects.all(),
+        field_name=path,
+        label=_("Thematic area"),
+        help_text=_("Code of a thematic area, e.g. invasive_species."),
+    )
+
+
+def country_filter(path: str, label=None) -> CodesFilter:
+    return CodesFilter(
+        queryset=Country.objects.all(),
+        field_name=path,
+        label=label or _("Country"),
+        help_text=_("Two-letter ISO 3166-1 code, e.g. KE."),
+    )
 
 
 class RegionFilter(CodesFilter):
